@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+    verbose_name = "政策申请 Applications"
+    default_auto_field = "django.db.models.BigAutoField"

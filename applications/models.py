@@ -1,0 +1,1 @@
+"""Applications, their review and determinations: built by the filing and review issues."""

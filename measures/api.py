@@ -1,0 +1,157 @@
+"""API views of the rules: one per operation, thin. Errors are problem+json (haidong_policy.problems)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, RawPostDataException
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from haidong_policy.problems import DomainError
+from measures import catalogue, serialize
+from measures.engine import evaluate
+from measures.facts import Facts, FactsError, parse_facts
+from measures.schemas import EligibilityOut, MeasureEntryOut, MeasureListOut, ProblemOut
+from measures.version import RULES_VERSION
+
+EXAMPLE_FACTS = {
+    "as_of": "2025-03-01",
+    "enterprise": {
+        "name": "青海示例算力科技有限公司",
+        "credit_code": "91630202MA7ABCDE1Y",
+        "registered_region": "630202",
+        "sectors": ["cloud_computing", "artificial_intelligence"],
+        "activities": ["operation"],
+        "qualifications": ["high_tech_enterprise"],
+    },
+    "project": {
+        "code": "2406-630202-04-01-532198",
+        "name": "乐都绿色算力中心一期",
+        "kind": "new",
+        "category": "data_center",
+        "region": "630202",
+        "in_industrial_park": True,
+        "standard_racks": 1200,
+        "equipment_investment_cny": "320000000.00",
+        "completed_on": "2025-01-15",
+    },
+    "circumstances": {"ai_model_training": "industry_model", "green_data_center": True},
+}
+
+LANGUAGE_HEADER = OpenApiParameter(
+    "Accept-Language", str, OpenApiParameter.HEADER, enum=["zh-hans", "en"],
+    description="Language of messages (codes never change); default zh-hans",
+)
+PROBLEM_JSON = "application/problem+json"
+
+
+class EligibilityAnonThrottle(AnonRateThrottle):
+    scope = "eligibility_anon"
+
+
+class EligibilityUserThrottle(UserRateThrottle):
+    scope = "eligibility_user"
+
+
+def json_response(data: object, status: int = 200) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(body, status=status, content_type="application/json")
+    response["X-Rules-Version"] = RULES_VERSION
+    return response
+
+
+def read_json(request) -> object:
+    """The request body as JSON, or a 400 naming `body`. Any content type is read as JSON."""
+    try:
+        raw = request._request.body
+    except RequestDataTooBig:
+        raise DomainError(400, "body too large", [{"field": "body", "code": "too_large"}]) from None
+    except RawPostDataException:  # a multipart form was already parsed: not JSON
+        raise DomainError(400, "invalid JSON", [{"field": "body", "code": "invalid_json"}]) from None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or absurd nesting
+        raise DomainError(400, "invalid JSON", [{"field": "body", "code": "invalid_json"}]) from None
+
+
+def facts_from(request) -> Facts:
+    try:
+        return parse_facts(read_json(request))
+    except FactsError as exc:
+        raise DomainError(400, "invalid facts", exc.errors) from None
+
+
+EXAMPLE_OUTCOME = serialize.evaluation(evaluate(parse_facts(EXAMPLE_FACTS), dt.date(2025, 3, 1)), "zh-hans")
+
+
+class EligibilityView(APIView):
+    throttle_classes = [EligibilityAnonThrottle, EligibilityUserThrottle]
+    parser_classes = [JSONParser]  # documents the media type; the body is read by read_json
+
+    @extend_schema(
+        operation_id="eligibility",
+        summary="Evaluate facts against the 20 measures",
+        description=(
+            "Scope and validity (第七部分) first, then all 20 measures in order. Anonymous use is "
+            "throttled; an anonymous answer does not check the one-time rule of 第4条 and says so in "
+            "`warnings`. The rules version is also sent as `X-Rules-Version`."
+        ),
+        request=Facts,
+        parameters=[LANGUAGE_HEADER],
+        responses={
+            200: EligibilityOut,
+            (400, PROBLEM_JSON): OpenApiResponse(ProblemOut, description="Bad input: one error per bad field"),
+            (429, PROBLEM_JSON): OpenApiResponse(ProblemOut, description="Throttled; see Retry-After"),
+        },
+        examples=[
+            OpenApiExample("A data centre in the park, tier 1", value=EXAMPLE_FACTS, request_only=True),
+            OpenApiExample("Its outcome", value=EXAMPLE_OUTCOME, response_only=True, status_codes=["200"]),
+        ],
+    )
+    def post(self, request):
+        facts = facts_from(request)
+        as_of = facts.as_of or timezone.localdate()
+        result = evaluate(facts, as_of)
+        return json_response(serialize.evaluation(result, request.LANGUAGE_CODE))
+
+
+def entry_dict(entry: catalogue.Entry, as_of) -> dict:
+    m = entry.measure
+    return {
+        "number": m.number, "chapter": m.chapter,
+        "chapter_title": entry.chapter_title, "chapter_title_en": entry.chapter_title_en,
+        "title": m.title, "title_en": m.title_en, "kind": m.kind.value, "clause": m.clause,
+        "text": entry.text, "text_en": entry.text_en,
+        "parameters": catalogue.parameters_in_force(m.number, as_of),
+    }
+
+
+class MeasureListView(APIView):
+    @extend_schema(operation_id="measures_list", summary="The measure catalogue", responses={200: MeasureListOut})
+    def get(self, request):
+        today = timezone.localdate()
+        zh, en = catalogue.legal_clauses(), catalogue.english_clauses()
+        data = {
+            "policy": catalogue.policy(today),
+            "rules_version": RULES_VERSION,
+            "scope_clause": {"clause": catalogue.SCOPE_CLAUSE, "text": zh[catalogue.SCOPE_CLAUSE],
+                             "text_en": en[catalogue.SCOPE_CLAUSE]},
+            "measures": [entry_dict(e, today) for e in catalogue.entries()],
+        }
+        return json_response(data)
+
+
+class MeasureDetailView(APIView):
+    @extend_schema(operation_id="measures_detail", summary="One measure",
+                   responses={200: MeasureEntryOut, (404, PROBLEM_JSON): ProblemOut})
+    def get(self, request, number: str):
+        entry = catalogue.entry(int(number))
+        if entry is None:
+            raise DomainError(404, f"no measure {int(number)}: measures are numbered 1 to 20")
+        return json_response(entry_dict(entry, timezone.localdate()))

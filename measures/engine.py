@@ -1,0 +1,60 @@
+"""Runs scope and validity, then the 20 measures. Pure: facts and a date in, an `Evaluation` out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from measures import scope
+from measures.facts import Facts
+from measures.outcome import Check, Evaluation, MeasureOutcome, Reason, Status, Warning
+from measures.rules import RULES
+from measures.rules.base import Context
+from measures.version import RULES_VERSION
+
+ZERO = Decimal("0.00")
+
+
+def evaluate(
+    facts: Facts,
+    as_of: dt.date,
+    *,
+    already_granted: bool | None = None,
+    recognized_investment: Decimal | None = None,
+) -> Evaluation:
+    """`as_of` is the date to judge on (callers default it to today in Asia/Shanghai).
+
+    `already_granted`: None when the one-time rule could not be checked (then a warning says so),
+    else whether the project code already holds an approved measure-4 grant.
+    `recognized_investment`: a reviewer's lower recognised figure for measure 4.
+    """
+    criteria, warnings = scope.check(facts.enterprise, as_of)
+    in_scope = scope.in_scope(criteria)
+    in_force = scope.in_force(as_of)
+    if already_granted is None and facts.project is not None:
+        warnings.append(Warning("one_time_not_checked"))
+
+    if in_force and in_scope:
+        ctx = Context(facts, as_of, already_granted, recognized_investment)
+        outcomes = [rule.evaluate(ctx) for rule in RULES]
+    else:
+        outcomes = _blocked(criteria, in_force, in_scope, as_of)
+
+    total = sum((o.amount for o in outcomes if o.amount is not None), ZERO)
+    return Evaluation(as_of, in_force, in_scope, tuple(criteria), tuple(warnings), tuple(outcomes),
+                      total, RULES_VERSION)
+
+
+def _blocked(criteria: list[Reason], in_force: bool, in_scope: bool | None, as_of: dt.date) -> list[MeasureOutcome]:
+    """Every measure when validity or scope stops the evaluation before the rules (DESIGN §9)."""
+    reasons = [r for r in criteria if r.check is Check.FAILED]
+    missing = tuple(p for r in criteria if r.check is Check.MISSING for p in r.params["fields"])
+    if not in_force:
+        reasons.insert(0, scope.not_in_force_reason(as_of))
+    if reasons:
+        status = Status.NOT_ELIGIBLE
+    else:
+        status = Status.NEEDS_INFO
+        reasons = [r for r in criteria if r.check is Check.MISSING]
+    blocked = tuple(reasons)
+    return [MeasureOutcome(n, status, blocked, missing) for n in range(1, 21)]

@@ -1,0 +1,273 @@
+"""Every user-facing text of the rules, in zh-hans and en, in one table.
+
+Rules return codes and parameters; this module writes them out in the requested language, so
+outcomes and codes never depend on the language (DESIGN §4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from measures import labels, regions
+
+LANGUAGES = ("zh-hans", "en")
+DEFAULT_LANGUAGE = "zh-hans"
+
+# key "code.check" (or a Reason's own message_key) -> (zh-hans, en)
+REASONS: dict[str, tuple[str, str]] = {
+    # 第七部分: validity and scope
+    "policy_not_in_force.failed": (
+        "评估日期{as_of}不在本措施有效期（{valid_from}至{valid_to}）内",
+        "{as_of} is outside the period the measures are in force ({valid_from} to {valid_to})"),
+    "registered_in_haidong.passed": (
+        "注册地{region}在海东市行政区域内", "Registered in {region}, inside the Haidong administrative area"),
+    "registered_in_haidong.failed": (
+        "注册地{region}不在海东市行政区域内，本措施适用于在海东行政区内注册的企业",
+        "Registered in {region}, outside Haidong: the measures apply to enterprises registered in Haidong"),
+    "registered_in_haidong.missing": (
+        "缺少注册地：请填写注册地行政区划代码或统一社会信用代码",
+        "Registration unknown: give the registered region code or the credit code"),
+    "is_enterprise.passed": (
+        "统一社会信用代码以{prefix}开头，属于企业", "The credit code starts with {prefix}: an enterprise"),
+    "is_enterprise.failed": (
+        "统一社会信用代码以{prefix}开头，不属于企业（91为企业；92为个体工商户，93为农民专业合作社）",
+        "The credit code starts with {prefix}: not an enterprise (91 is an enterprise; 92 an individual "
+        "business, 93 a farmers' co-operative)"),
+    "is_enterprise.unchecked": (
+        "未提供统一社会信用代码，暂按企业评估，申请时核验",
+        "No credit code given: assessed as an enterprise, to be verified on application"),
+    "listed_sector.passed": (
+        "所属领域{sectors}属于本措施列明的新兴技术领域", "{sectors}: a field listed by the measures"),
+    "listed_sector.failed": (
+        "所属领域不属于大数据、云计算、软件和信息技术服务、人工智能、物联网、区块链等新兴技术领域",
+        "No listed field: big data, cloud computing, software and IT services, AI, IoT, blockchain or "
+        "another emerging technology"),
+    "listed_sector.missing": ("缺少所属领域", "Sectors not given"),
+    "listed_activity.passed": (
+        "从事{activities}，属于研发、生产、运营环节", "Engaged in {activities}: research, production or operation"),
+    "listed_activity.failed": ("未从事研发、生产、运营", "Not engaged in research, production or operation"),
+    "listed_activity.missing": ("缺少从事环节（研发、生产、运营）", "Activities not given (research, production, operation)"),
+    # 第1–3条
+    "green_power_supply.passed": (
+        "绿色算力产业用电享受{share}%以上绿电用能保障，实行双（多）回路供电",
+        "Green computing gets at least {share}% green power and a dual (multi) circuit supply"),
+    "provincial_green_power_price.passed": (
+        "执行青海省绿电价格", "The Qinghai provincial green power price applies"),
+    "green_power_traceability.passed": (
+        "提供绿电溯源服务，支持参与绿电、绿证交易和碳排放市场交易",
+        "Green power traceability, and support for green power, certificate and carbon trading"),
+    # 第4条
+    "project_declared.failed": (
+        "未申报新建、扩建项目，不涉及投资补助", "No new or expanded project declared: no investment subsidy claim"),
+    "project_category.passed": ("项目类别为{category}", "Project category: {category}"),
+    "project_category.failed": (
+        "项目类别{category}不属于数据中心或绿色算力产业重点项目",
+        "Category {category} is neither a data centre nor a green computing key project"),
+    "project_category.missing": ("缺少项目类别", "Project category not given"),
+    "project_kind.passed": ("建设性质为{kind}", "Project kind: {kind}"),
+    "project_kind.failed": ("建设性质{kind}不属于新建、扩建", "Kind {kind} is neither new nor expansion"),
+    "project_kind.missing": ("缺少建设性质（新建或扩建）", "Project kind not given (new or expansion)"),
+    "project_in_haidong.passed": ("项目位于{region}", "The project is in {region}"),
+    "project_in_haidong.failed": (
+        "项目所在地{region}不在海东市行政区域内", "The project is in {region}, outside Haidong"),
+    "project_in_haidong.missing": ("缺少项目所在县区", "Project county/district not given"),
+    "project_in_haidong.city_level": (
+        "项目所在地{region}为市级代码，请填写项目所在县区，以确定补助资金承担方",
+        "{region} is the city-level code: give the project's county or district, which decides who pays"),
+    "payer_determined.park": (
+        "项目位于海东工业园区，由海东工业园区管委会给予补助",
+        "In Haidong Industrial Park: the park committee pays"),
+    "payer_determined.county": (
+        "项目不在海东工业园区，由所在县区本级财政给予补助",
+        "Outside the industrial park: the county's own finance pays"),
+    "payer_determined.missing": (
+        "缺少项目是否位于海东工业园区（决定补助资金承担方）",
+        "Not stated whether the project is in Haidong Industrial Park (decides who pays)"),
+    "built_within_period.passed": (
+        "项目已于{completed_on}实际建成（不早于{not_before}，不晚于评估日期{as_of}）",
+        "Built on {completed_on} (not before {not_before}, not after {as_of})"),
+    "built_within_period.not_yet_built": (
+        "实际建成日期{completed_on}晚于评估日期{as_of}，项目尚未实际建成",
+        "Completion date {completed_on} is after {as_of}: not yet built"),
+    "built_within_period.before_policy": (
+        "实际建成日期{completed_on}早于本措施施行日期{not_before}",
+        "Completed on {completed_on}, before the measures took effect on {not_before}"),
+    "built_within_period.missing": ("缺少实际建成日期", "Completion date not given"),
+    "standard_racks.passed": (
+        "实际建成标准机架{racks}个（每个{kw}kW）", "{racks} standard racks built ({kw} kW each)"),
+    "standard_racks.failed": (
+        "数据中心实际建成标准机架{racks}个，少于{minimum}个", "A data centre with {racks} built standard racks, fewer than {minimum}"),
+    "standard_racks.missing": ("缺少实际建成标准机架数", "Standard racks built not given"),
+    "standard_racks.not_required": (
+        "绿色算力产业重点项目不要求标准机架", "A green computing key project needs no standard racks"),
+    "investment_tier.passed": (
+        "认定投资额{investment}元，对应一次性补助{amount}元", "Recognised investment CNY {investment}: one-time subsidy CNY {amount}"),
+    "investment_tier.failed": (
+        "认定投资额{investment}元，低于{minimum}元（1亿元）的补助起点",
+        "Recognised investment CNY {investment} is below the CNY {minimum} (100 million) threshold"),
+    "investment_tier.missing": (
+        "缺少标准机架及算力设备实际投资额", "Actual investment in racks and computing equipment not given"),
+    "one_time.passed": ("该项目尚未获得投资补助", "The project has not yet received this subsidy"),
+    "one_time.failed": (
+        "该项目代码已获批投资补助，按项目一次性给予，不再重复补助",
+        "This project code already received the subsidy, which is one-time per project"),
+    # 第5–7条
+    "provincial_voucher_standard.passed": (
+        "算力券及奖补资金按省级确定标准执行", "Computing vouchers and awards follow the provincial standard"),
+    "model_training_key_support.passed": (
+        "在市域内开展{training}，予以重点奖补支持", "{training} in Haidong: key support"),
+    "tax_authority_referral.passed": (
+        "依法依规落实科技创新、西部大开发等税费优惠，由税务机关认定",
+        "Tax incentives (innovation, western development) as determined by the tax authority"),
+    "preferential_cit_rate.passed": (
+        "已具备{qualifications}，可申请按{rate}%税率缴纳企业所得税",
+        "Holds {qualifications}: may apply for the {rate}% corporate income tax rate"),
+    "preferential_cit_not_cumulative.passed": (
+        "高新技术企业与西部大开发优惠税率不叠加享受",
+        "The high-tech and western-development rates do not add up"),
+    "research_achievement.passed": (
+        "取得重大科研成果，科研奖励按省级确定标准执行",
+        "Major research achievement: award at the provincial standard"),
+    "research_achievement.failed": ("未申报重大科研成果", "No major research achievement declared"),
+    # 第8–9条
+    "needs_land.passed": ("优先规划保障产业用地", "Priority planning of industrial land"),
+    "needs_land.failed": ("未申报产业用地需求", "No need for land declared"),
+    "leases_standard_factory.passed": (
+        "承租园区标准厂房，按“一事一议”“一企一策”落实优惠",
+        "Leases standard factory space: concessions case by case"),
+    "leases_standard_factory.failed": ("未承租园区标准厂房", "Leases no standard factory space in a park"),
+    # 第10–12条
+    "cultivation_guidance.passed": (
+        "指导申报认定科技型企业、高新技术企业和专精特新企业",
+        "Guidance to apply for tech-SME, high-tech and specialised-SME status"),
+    "qualifications_held.passed": ("已具备：{qualifications}", "Already holds: {qualifications}"),
+    "qualifications_to_apply.passed": ("可申报：{qualifications}", "May apply for: {qualifications}"),
+    "innovation_platform.passed": (
+        "已被认定为{qualifications}，按省级标准给予奖励或运营经费支持",
+        "Recognised as {qualifications}: award or operating funds at the provincial standard"),
+    "innovation_platform.failed": (
+        "未被认定为科技小巨人企业或国家技术创新中心", "Not recognised as a little giant or national innovation centre"),
+    "scheduling_pilot.passed": (
+        "参与一体化算力网调度试点", "Takes part in the integrated compute-network scheduling pilot"),
+    "scheduling_pilot.failed": ("未参与一体化算力网调度试点", "Not in the scheduling pilot"),
+    "scheduled_compute.passed": (
+        "纳入集成调度的算力规模{pflops} PFLOPS，按规模争取省级专项资金",
+        "{pflops} PFLOPS under integrated scheduling: provincial funds by scale"),
+    "scheduled_compute.missing": ("缺少纳入集成调度的算力规模", "Compute under integrated scheduling not given"),
+    # 第13–14条
+    "high_level_talents.passed": (
+        "直接引进高层次人才{count}名，执行昆仑英才行动计划相关政策",
+        "{count} high-level talents brought in: Kunlun Talent programme treatment"),
+    "high_level_talents.failed": ("未申报直接引进的高层次人才", "No high-level talents declared"),
+    "joint_training.passed": (
+        "与科研院所、高校、职业院校联合培养人才", "Joint training with institutes, universities and colleges"),
+    "joint_training.failed": ("未申报联合培养人才", "No joint training declared"),
+    # 第15–20条
+    "fast_track_approval.passed": (
+        "纳入“高效办成一件事”，享受极简审批、不见面审批、容缺受理和快报快批绿色通道",
+        "One-stop service, minimal and remote approval, fast track"),
+    "simplified_review.passed": (
+        "环境影响评价、节能审查适用简便快捷审批流程", "Simplified EIA and energy review"),
+    "eia_exemption.passed": (
+        "属于绿色数据中心，按规定实行环评豁免", "A green data centre: exempt from EIA under the rules"),
+    "eia_exemption.failed": (
+        "未申报为绿色数据中心，不适用环评豁免", "Not declared a green data centre: no EIA exemption"),
+    "infrastructure_support.passed": (
+        "保障水、电、气、网市政公用基础设施，竣工验收后直接办理接入",
+        "Water, power, gas and network connections secured"),
+    "seeks_financing.passed": (
+        "支持争取政府投资基金和金融机构倾斜支持", "Government investment funds and bank support"),
+    "seeks_financing.failed": ("未申报融资需求", "No financing need declared"),
+    "non_fossil_cap_exclusion.passed": (
+        "非化石能源消费不纳入能源消耗总量和强度控制", "Non-fossil energy is excluded from consumption caps"),
+    "network_services.passed": ("提供面向算力网的优质网络服务", "Quality network services for the computing network"),
+}
+
+WARNINGS: dict[str, tuple[str, str]] = {
+    "credit_code_region_differs": (
+        "声明的注册地{declared}与统一社会信用代码中的行政区划{credit_code_region}不一致，请审核人员核实注册地",
+        "The declared registration {declared} differs from the credit code's region {credit_code_region}: "
+        "the reviewer must verify it"),
+    "one_time_not_checked": (
+        "未登录查询不核查该项目是否已获投资补助（每个项目一次性给予）",
+        "Anonymous queries do not check whether the project already received the one-time subsidy"),
+}
+
+# Validation error codes -> (zh-hans, en); the field's label is put in front.
+FIELD_ERRORS: dict[str, tuple[str, str]] = {
+    "required": ("必填", "is required"),
+    "unknown_field": ("不是可识别的字段", "is not a known field"),
+    "invalid_type": ("类型不正确", "has the wrong type"),
+    "invalid_format": ("格式不正确", "is not in the expected format"),
+    "invalid_checksum": ("校验位不正确", "has a wrong check character"),
+    "invalid_choice": ("不是可选的值", "is not one of the allowed values"),
+    "invalid_date": ("不是有效的日期", "is not a valid date"),
+    "negative": ("不能为负数", "must not be negative"),
+    "too_many_decimals": ("最多保留两位小数", "allows at most two decimal places"),
+    "too_large": ("数值过大", "is too large"),
+    "out_of_range": ("超出允许范围", "is out of range"),
+    "blank": ("不能为空", "must not be blank"),
+    "too_long": ("过长", "is too long"),
+    "not_an_object": ("必须是JSON对象", "must be a JSON object"),
+    "invalid_json": ("不是有效的JSON", "is not valid JSON"),
+}
+
+FIELD_ERROR_HINTS: dict[str, tuple[str, str]] = {
+    "enterprise.credit_code": ("应为18位统一社会信用代码", "18 characters, GB 32100-2015"),
+    "project.code": ("格式如2406-630202-04-01-532198", "like 2406-630202-04-01-532198"),
+    "project.equipment_investment_cny": ("以元为单位，最多两位小数", "in CNY, at most two decimals"),
+    "enterprise.registered_region": ("6位行政区划代码，如630202", "6-digit division code, e.g. 630202"),
+    "project.region": ("6位行政区划代码，如630202", "6-digit division code, e.g. 630202"),
+}
+
+_GROUPS = {"sectors": "sector", "activities": "activity", "qualifications": "qualification",
+           "training": "ai_model_training", "category": "category", "kind": "kind"}
+
+
+def language(lang: str | None) -> str:
+    return "en" if lang and lang.lower().startswith("en") else DEFAULT_LANGUAGE
+
+
+def _format(name: str, value: Any, lang: str) -> str:
+    group = _GROUPS.get(name)
+    if group:
+        values = value if isinstance(value, list | tuple) else [value]
+        return ("、" if lang != "en" else ", ").join(labels.choice(group, str(v), lang) for v in values)
+    if name in ("region", "declared", "credit_code_region") and regions.is_haidong(value):
+        code = regions.normalize(value)
+        place = regions.county_name(code, lang) if code in regions.COUNTIES else ("海东市" if lang != "en" else "Haidong")
+        return f"{place}（{value}）" if lang != "en" else f"{place} ({value})"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if name in ("investment", "amount", "minimum") else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _fill(template: str, params: dict[str, Any], lang: str) -> str:
+    if "{" not in template:
+        return template
+    return template.format(**{k: _format(k, v, lang) for k, v in params.items()})
+
+
+def reason(key: str, params: dict[str, Any], lang: str) -> str:
+    zh, en = REASONS[key]
+    return _fill(en if lang == "en" else zh, params, lang)
+
+
+def warning(code: str, params: dict[str, Any], lang: str) -> str:
+    zh, en = WARNINGS[code]
+    return _fill(en if lang == "en" else zh, params, lang)
+
+
+def field_error(field: str, code: str, lang: str) -> str:
+    zh, en = FIELD_ERRORS.get(code, FIELD_ERRORS["invalid_format"])
+    label = labels.field(field, lang)
+    hint = FIELD_ERROR_HINTS.get(field) if code in ("invalid_format", "invalid_checksum") else None
+    if lang == "en":
+        text = f"{label} {en}"
+        return f"{text} ({hint[1]})" if hint else text
+    text = f"{label}{zh}"
+    return f"{text}（{hint[0]}）" if hint else text

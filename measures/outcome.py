@@ -1,0 +1,90 @@
+"""What an evaluation returns. Plain frozen dataclasses: no Django, no I/O.
+
+A `Reason` is one criterion checked (or one note given) with the clause it applies. Its text is
+not stored: `messages.render` writes it in the requested language from `code` and `params`, so
+codes and outcomes never depend on the language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    ELIGIBLE = "eligible"
+    REFERRED = "referred"
+    NOT_ELIGIBLE = "not_eligible"
+    NEEDS_INFO = "needs_info"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Check(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    check: Check
+    clause: str
+    params: dict[str, Any] = field(default_factory=dict)
+    message_key: str | None = None  # defaults to "code.check"
+
+    @property
+    def key(self) -> str:
+        return self.message_key or f"{self.code}.{self.check}"
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    kind: str  # park_committee | county_finance
+    region: str | None
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureOutcome:
+    number: int
+    status: Status
+    reasons: tuple[Reason, ...]
+    missing: tuple[str, ...] = ()
+    amount: Decimal | None = None
+    payer: Payer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    as_of: dt.date
+    in_force: bool
+    in_scope: bool | None
+    scope: tuple[Reason, ...]
+    warnings: tuple[Warning, ...]
+    measures: tuple[MeasureOutcome, ...]
+    total_amount: Decimal
+    rules_version: str
+
+    def measure(self, number: int) -> MeasureOutcome:
+        return self.measures[number - 1]
+
+
+def status_from_checks(reasons: tuple[Reason, ...] | list[Reason], success: Status) -> Status:
+    """not_eligible > needs_info > success (DESIGN §9)."""
+    checks = {r.check for r in reasons}
+    if Check.FAILED in checks:
+        return Status.NOT_ELIGIBLE
+    if Check.MISSING in checks:
+        return Status.NEEDS_INFO
+    return success

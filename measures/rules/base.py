@@ -1,0 +1,59 @@
+"""What every rule module shares: its `Measure` description, the `Context` it reads, and the
+two shapes most measures take (an unconditional service, or a claim that applies only when a
+circumstance is declared)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from measures.facts import Facts
+from measures.outcome import Check, MeasureOutcome, Reason, Status
+
+
+class Kind(StrEnum):
+    SERVICE = "service"
+    SUBSIDY = "subsidy"
+    PROVINCIAL_STANDARD = "provincial_standard"
+    TAX = "tax"
+    CASE_BY_CASE = "case_by_case"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    number: int
+    chapter: int
+    title: str
+    title_en: str
+    kind: Kind
+
+    @property
+    def clause(self) -> str:
+        return f"第{self.number}条"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    facts: Facts
+    as_of: dt.date
+    # None: the one-time rule was not checked (anonymous query); else whether the project code
+    # already has an approved measure-4 grant.
+    already_granted: bool | None = None
+    # A reviewer's recognised investment for measure 4, at most the declared one; None: declared.
+    recognized_investment: Decimal | None = None
+
+
+def service(measure: Measure, code: str, *notes: Reason) -> MeasureOutcome:
+    """A service every in-scope enterprise is entitled to."""
+    return MeasureOutcome(
+        measure.number, Status.ELIGIBLE, (Reason(code, Check.PASSED, measure.clause), *notes)
+    )
+
+
+def when_declared(measure: Measure, code: str, declared: bool, status: Status, **params) -> MeasureOutcome:
+    """A claim raised only by a declared circumstance; otherwise the measure does not apply."""
+    check = Check.PASSED if declared else Check.FAILED
+    reason = Reason(code, check, measure.clause, params)
+    return MeasureOutcome(measure.number, status if declared else Status.NOT_APPLICABLE, (reason,))

@@ -10,6 +10,7 @@ from django.http import HttpResponse, RawPostDataException
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.parsers import JSONParser
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
@@ -51,11 +52,17 @@ LANGUAGE_HEADER = OpenApiParameter(
 PROBLEM_JSON = "application/problem+json"
 
 
-class EligibilityAnonThrottle(AnonRateThrottle):
+class _CurrentRate:
+    # DRF binds the rates table at import; read it per request so settings overrides apply.
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class EligibilityAnonThrottle(_CurrentRate, AnonRateThrottle):
     scope = "eligibility_anon"
 
 
-class EligibilityUserThrottle(UserRateThrottle):
+class EligibilityUserThrottle(_CurrentRate, UserRateThrottle):
     scope = "eligibility_user"
 
 

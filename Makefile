@@ -1,0 +1,55 @@
+# Two commands set everything up on a fresh machine (README): `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+RUN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
+TEST_PACKAGES := $(RUN_PACKAGES) chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-run system-test migrate demo bench messages clean
+
+run: setup system-run migrate demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup system-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+setup: $(STAMP)
+
+# Reinstalls only when pyproject.toml changes, so a second run starts in seconds.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-run:
+	@scripts/system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@scripts/system-packages.sh $(TEST_PACKAGES)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py loaddata fixtures/demo_accounts.json
+	@echo ""
+	@echo "Demo accounts (change them before any real use):"
+	@echo "  city admin (Django admin at /admin/): cityadmin / Haidong-demo-2024"
+	@echo ""
+	@echo "Calculator: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/api/docs"
+	@echo ""
+
+bench: setup
+	$(PY) bench/eligibility.py
+
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=build
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, RawPostDataException
 from django.utils import timezone
@@ -65,9 +66,15 @@ class EligibilityAnonThrottle(_CurrentRate, AnonRateThrottle):
 class EligibilityUserThrottle(_CurrentRate, UserRateThrottle):
     scope = "eligibility_user"
 
+    def get_cache_key(self, request, view):
+        # Signed-in clients only: DRF's UserRateThrottle would also count anonymous ones by address.
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
+
 
 def json_response(data: object, status: int = 200) -> HttpResponse:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    body = orjson.dumps(data)
     response = HttpResponse(body, status=status, content_type="application/json")
     response["X-Rules-Version"] = RULES_VERSION
     return response

@@ -31,24 +31,28 @@ def evaluate(
     criteria, warnings = scope.check(facts.enterprise, as_of)
     in_scope = scope.in_scope(criteria)
     in_force = scope.in_force(as_of)
-    if already_granted is None and facts.project is not None:
+    if already_granted is None:
         warnings.append(Warning("one_time_not_checked"))
 
-    if in_force and in_scope:
-        ctx = Context(facts, as_of, already_granted, recognized_investment)
-        outcomes = [rule.evaluate(ctx) for rule in RULES]
-    else:
-        outcomes = _blocked(criteria, in_force, in_scope, as_of)
+    ctx = Context(facts, as_of, already_granted, recognized_investment)
+    outcomes = [rule.evaluate(ctx) for rule in RULES]
+    if not (in_force and in_scope):
+        outcomes = _blocked(outcomes, criteria, in_force, as_of)
 
     total = sum((o.amount for o in outcomes if o.amount is not None), ZERO)
     return Evaluation(as_of, in_force, in_scope, tuple(criteria), tuple(warnings), tuple(outcomes),
                       total, RULES_VERSION)
 
 
-def _blocked(criteria: list[Reason], in_force: bool, in_scope: bool | None, as_of: dt.date) -> list[MeasureOutcome]:
-    """Every measure when validity or scope stops the evaluation before the rules (DESIGN §9)."""
+def _blocked(
+    outcomes: list[MeasureOutcome], criteria: list[Reason], in_force: bool, as_of: dt.date
+) -> list[MeasureOutcome]:
+    """Every measure when validity or scope stops it (DESIGN §9): not_eligible with the failed
+    scope criteria (and `policy_not_in_force`), else needs_info with the missing ones. `missing`
+    still lists every fact missing, the scope's and the measure's own, so one round of questions
+    is enough."""
     reasons = [r for r in criteria if r.check is Check.FAILED]
-    missing = tuple(p for r in criteria if r.check is Check.MISSING for p in r.params["fields"])
+    scope_missing = tuple(p for r in criteria if r.check is Check.MISSING for p in r.params["fields"])
     if not in_force:
         reasons.insert(0, scope.not_in_force_reason(as_of))
     if reasons:
@@ -57,4 +61,7 @@ def _blocked(criteria: list[Reason], in_force: bool, in_scope: bool | None, as_o
         status = Status.NEEDS_INFO
         reasons = [r for r in criteria if r.check is Check.MISSING]
     blocked = tuple(reasons)
-    return [MeasureOutcome(n, status, blocked, missing) for n in range(1, 21)]
+    return [
+        MeasureOutcome(o.number, status, blocked, tuple(dict.fromkeys(scope_missing + o.missing)))
+        for o in outcomes
+    ]

@@ -71,13 +71,15 @@ class ModelTraining(StrEnum):
 
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-PROJECT_CODE_RE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$")
-REGION_RE = re.compile(r"^\d{6}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONEY_RE = re.compile(r"^\d+(\.\d{1,2})?$")
+# re.ASCII: `\d` must not match full-width or other Unicode digits.
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
+PROJECT_CODE_RE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$", re.ASCII)
+REGION_RE = re.compile(r"^\d{6}$", re.ASCII)
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+MONEY_RE = re.compile(r"^\d+(\.\d{1,2})?$", re.ASCII)
 MONEY_LIMIT = Decimal(10) ** 13
-QUANTITY_RE = re.compile(r"^\d+(\.\d{1,3})?$")
+QUANTITY_RE = re.compile(r"^\d+(\.\d{1,3})?$", re.ASCII)
+DECIMAL_RE = re.compile(r"^\d+\.\d+$", re.ASCII)
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -90,7 +92,7 @@ def _credit_code(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("invalid_type", "expected a string")
     code = value.strip().upper()
-    if not CREDIT_CODE_RE.match(code):
+    if not CREDIT_CODE_RE.fullmatch(code):
         raise PydanticCustomError("invalid_format", "not an 18-character unified social credit code")
     if credit_code_check_char(code[:17]) != code[17]:
         raise PydanticCustomError("invalid_checksum", "the check character does not match")
@@ -101,7 +103,7 @@ def _project_code(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("invalid_type", "expected a string")
     code = value.strip()
-    if not PROJECT_CODE_RE.match(code):
+    if not PROJECT_CODE_RE.fullmatch(code):
         raise PydanticCustomError("invalid_format", "not a project code like 2406-630202-04-01-532198")
     return code
 
@@ -109,7 +111,7 @@ def _project_code(value: Any) -> str:
 def _region(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("invalid_type", "expected a string")
-    if not REGION_RE.match(value.strip()):
+    if not REGION_RE.fullmatch(value.strip()):
         raise PydanticCustomError("invalid_format", "not a 6-digit division code")
     return value.strip()
 
@@ -118,7 +120,7 @@ def _date(value: Any) -> dt.date:
     # Only ISO calendar dates: pydantic's lax mode would also take Unix timestamps.
     if not isinstance(value, str):
         raise PydanticCustomError("invalid_type", "expected a date string YYYY-MM-DD")
-    if not DATE_RE.match(value):
+    if not DATE_RE.fullmatch(value):
         raise PydanticCustomError("invalid_format", "expected a date YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value)
@@ -139,7 +141,7 @@ def _decimal(value: Any, pattern: re.Pattern[str], places: int) -> Decimal:
     if text.startswith("-"):
         raise PydanticCustomError("negative", "must not be negative")
     if not pattern.match(text):
-        if re.match(r"^\d+\.\d+$", text):
+        if DECIMAL_RE.fullmatch(text):
             raise PydanticCustomError("too_many_decimals", "too many decimal places")
         raise PydanticCustomError("invalid_format", "not a plain decimal number")
     try:
@@ -224,7 +226,7 @@ class Circumstances(_Model):
 
 class Facts(_Model):
     as_of: IsoDate | None = None
-    enterprise: Enterprise
+    enterprise: Enterprise = Field(default_factory=Enterprise)  # absent: scope needs_info, not a 400
     project: Project | None = None
     circumstances: Circumstances = Field(default_factory=Circumstances)
 

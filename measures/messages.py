@@ -7,6 +7,7 @@ outcomes and codes never depend on the language (DESIGN §4).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -246,18 +247,18 @@ def _format(name: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def _fill(template: str, params: dict[str, Any], lang: str) -> str:
-    if "{" not in template:
+def _fill(template: str, params: Mapping[str, Any] | None, lang: str) -> str:
+    if not params:
         return template
     return template.format(**{k: _format(k, v, lang) for k, v in params.items()})
 
 
-def reason(key: str, params: dict[str, Any], lang: str) -> str:
+def reason(key: str, params: Mapping[str, Any] | None, lang: str) -> str:
     zh, en = REASONS[key]
     return _fill(en if lang == "en" else zh, params, lang)
 
 
-def warning(code: str, params: dict[str, Any], lang: str) -> str:
+def warning(code: str, params: Mapping[str, Any] | None, lang: str) -> str:
     zh, en = WARNINGS[code]
     return _fill(en if lang == "en" else zh, params, lang)
 

@@ -8,7 +8,8 @@ codes and outcomes never depend on the language.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -33,7 +34,7 @@ class Reason:
     code: str
     check: Check
     clause: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] | None = None  # None rather than {}: cheaper, and most reasons have none
     message_key: str | None = None  # defaults to "code.check"
 
     @property
@@ -44,7 +45,7 @@ class Reason:
 @dataclass(frozen=True, slots=True)
 class Warning:
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

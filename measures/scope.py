@@ -60,18 +60,15 @@ def _registered(enterprise: Enterprise) -> tuple[Reason, list[Warning]]:
 
 
 def _differs(declared: str, from_code: str) -> bool:
-    a, b = regions.normalize(declared), regions.normalize(from_code)
-    if a == b:
-        return False
-    # A code issued at city level for an enterprise registered in one of its counties is normal.
-    both_haidong = regions.is_haidong(a) and regions.is_haidong(b)
-    return not (both_haidong and "630200" in (a, b))
+    # Old and new codes of one county agree; any other difference, either way, is for the
+    # reviewer to verify (DESIGN §9), including a city-level code against one of its counties.
+    return regions.normalize(declared) != regions.normalize(from_code)
 
 
 def _enterprise_type(enterprise: Enterprise, as_of: dt.date) -> Reason:
     code = enterprise.credit_code
     if code is None:
-        return Reason("is_enterprise", Check.PASSED, CLAUSE, {}, "is_enterprise.unchecked")
+        return Reason("is_enterprise", Check.PASSED, CLAUSE, message_key="is_enterprise.unchecked")
     prefixes = parameters.value("scope.enterprise_credit_code_prefixes", as_of)
     check = Check.PASSED if code[:2] in prefixes else Check.FAILED
     return Reason("is_enterprise", check, CLAUSE, {"prefix": code[:2]})

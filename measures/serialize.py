@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from measures import messages
@@ -15,22 +17,37 @@ def money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+_PASSED = {Check.PASSED: True, Check.FAILED: False, Check.MISSING: None}
+
+
+def _freeze(params: Mapping[str, Any] | None) -> tuple:
+    if not params:
+        return ()
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
+
+
+@lru_cache(maxsize=8192)
+def _reason(code: str, check: Check, clause: str, key: str, params: tuple, lang: str) -> dict[str, Any]:
+    # Most reasons recur from one evaluation to the next: write each message once.
+    return {"code": code, "status": check.value, "passed": _PASSED[check],
+            "message": messages.reason(key, dict(params), lang), "clause": clause}
+
+
 def reason(r: Reason, lang: str) -> dict[str, Any]:
-    passed = None if r.check is Check.MISSING else r.check is Check.PASSED
-    return {"code": r.code, "status": r.check.value, "passed": passed,
-            "message": messages.reason(r.key, r.params, lang), "clause": r.clause}
+    return dict(_reason(r.code, r.check, r.clause, r.key, _freeze(r.params), lang))
+
+
+_HEADS = {
+    m.number: {"number": m.number, "chapter": m.chapter, "title": m.title, "title_en": m.title_en,
+               "kind": m.kind.value, "clause": m.clause}
+    for m in MEASURES
+}
 
 
 def measure(outcome: MeasureOutcome, lang: str) -> dict[str, Any]:
-    m = MEASURES[outcome.number - 1]
     payer = outcome.payer
     return {
-        "number": m.number,
-        "chapter": m.chapter,
-        "title": m.title,
-        "title_en": m.title_en,
-        "kind": m.kind.value,
-        "clause": m.clause,
+        **_HEADS[outcome.number],
         "status": outcome.status.value,
         "amount_cny": money(outcome.amount),
         "payer": None if payer is None else {

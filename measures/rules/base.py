@@ -5,7 +5,7 @@ circumstance is declared)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -28,10 +28,10 @@ class Measure:
     title: str
     title_en: str
     kind: Kind
+    clause: str = field(init=False)  # "第4条"
 
-    @property
-    def clause(self) -> str:
-        return f"第{self.number}条"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clause", f"第{self.number}条")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,5 +55,5 @@ def service(measure: Measure, code: str, *notes: Reason) -> MeasureOutcome:
 def when_declared(measure: Measure, code: str, declared: bool, status: Status, **params) -> MeasureOutcome:
     """A claim raised only by a declared circumstance; otherwise the measure does not apply."""
     check = Check.PASSED if declared else Check.FAILED
-    reason = Reason(code, check, measure.clause, params)
+    reason = Reason(code, check, measure.clause, params or None)
     return MeasureOutcome(measure.number, status if declared else Status.NOT_APPLICABLE, (reason,))

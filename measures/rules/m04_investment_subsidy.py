@@ -99,7 +99,7 @@ def _park(project: Project) -> Reason:
     if project.in_industrial_park is None:
         return _missing("payer_determined", "project.in_industrial_park")
     key = "payer_determined.park" if project.in_industrial_park else "payer_determined.county"
-    return Reason("payer_determined", Check.PASSED, CLAUSE, {}, key)
+    return Reason("payer_determined", Check.PASSED, CLAUSE, message_key=key)
 
 
 def _built(project: Project, as_of: dt.date) -> Reason:

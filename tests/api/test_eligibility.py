@@ -206,3 +206,11 @@ def test_it_throttles_anonymous_clients_with_a_429_problem(client):
 
 def test_it_answers_unknown_api_paths_with_a_problem(client):
     assert_problem(client.get("/api/v1/nothing-here"), 404)
+
+
+def test_it_answers_an_empty_object_with_the_facts_it_needs(client):
+    r = post(client, {"as_of": "2025-03-01"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["in_scope"] is None
+    assert {"enterprise.sectors", "enterprise.activities"} <= set(body["measures"][0]["missing"])

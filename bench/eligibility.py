@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import itertools
 import os
 import platform
 import statistics
@@ -32,10 +33,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haidong_policy.settings")
-# The bench measures the view, not the throttle's refusals. Read when the settings load, so set
-# before django.setup(); set (not setdefault) so a stricter rate in the shell cannot leak in.
-os.environ["THROTTLE_ELIGIBILITY_ANON"] = "1000000/s"
-os.environ["THROTTLE_ELIGIBILITY_USER"] = "1000000/s"
+# Production-like: DEBUG off and the default throttle rates. Each request comes from its own client
+# address (see _timed_posts), so the throttle does its real per-request work without refusing.
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+os.environ["ALLOWED_HOSTS"] = "testserver"
+for name in ("THROTTLE_ELIGIBILITY_ANON", "THROTTLE_ELIGIBILITY_USER"):
+    os.environ.pop(name, None)
 
 import django  # noqa: E402 - needs the environment above
 
@@ -167,11 +171,15 @@ def _bench_urlconf() -> tuple[str, str | None]:
     return module.__name__, note
 
 
+_ADDRESSES = itertools.cycle(f"10.{i // 65536}.{i // 256 % 256}.{i % 256}" for i in range(1 << 18))
+
+
 def _timed_posts(client: Client, url: str, body: dict[str, Any], n: int,
                  samples: list[int], statuses: Counter) -> None:
     for _ in range(n):
+        address = next(_ADDRESSES)
         start = time.perf_counter_ns()
-        response = client.post(url, body, content_type="application/json")
+        response = client.post(url, body, content_type="application/json", REMOTE_ADDR=address)
         samples.append(time.perf_counter_ns() - start)
         statuses[response.status_code] += 1
 

@@ -1,50 +1,60 @@
-"""Administrative division codes of Haidong (GB/T 2260), current and pre-2013.
-
-Reference: 第七部分 (scope: registered in the Haidong administrative area); DESIGN §3, §9.
-Which code is which is reference data, not policy; the policy parameters point here.
+"""Haidong's administrative division codes, read from the dated parameter `regions.haidong`
+(parameters.toml: 第七部分, GB/T 2260). Rules take `at(as_of)`; pages and messages use `CURRENT`.
 """
 
 from __future__ import annotations
 
-CITY_CODES = frozenset({"630200", "632100"})
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
 
-# Current county-level codes with their names.
-COUNTIES: dict[str, tuple[str, str]] = {
-    "630202": ("乐都区", "Ledu District"),
-    "630203": ("平安区", "Ping'an District"),
-    "630222": ("民和回族土族自治县", "Minhe Hui and Tu Autonomous County"),
-    "630223": ("互助土族自治县", "Huzhu Tu Autonomous County"),
-    "630224": ("化隆回族自治县", "Hualong Hui Autonomous County"),
-    "630225": ("循化撒拉族自治县", "Xunhua Salar Autonomous County"),
-}
-
-# Codes of the former Haidong Prefecture (before 2013) still printed in older credit codes.
-OLD_TO_NEW: dict[str, str] = {
-    "632100": "630200",
-    "632121": "630203",
-    "632122": "630222",
-    "632123": "630202",
-    "632126": "630223",
-    "632127": "630224",
-    "632128": "630225",
-}
-
-HAIDONG_CODES = frozenset({"630200", *COUNTIES, *OLD_TO_NEW})
+from measures import parameters
 
 
-def normalize(code: str) -> str:
-    """Map a pre-2013 code to the current one; other codes are returned unchanged."""
-    return OLD_TO_NEW.get(code, code)
+@dataclass(frozen=True)
+class Regions:
+    city_codes: frozenset[str]
+    counties: dict[str, tuple[str, str]]  # current code -> (zh-hans, en)
+    former: dict[str, str]  # pre-2013 code -> current code
+
+    def normalize(self, code: str) -> str:
+        """The current code for a pre-2013 one; other codes unchanged."""
+        return self.former.get(code, code)
+
+    def is_haidong(self, code: str) -> bool:
+        return code in self.city_codes or self.normalize(code) in self.counties
+
+    def is_county(self, code: str) -> bool:
+        return self.normalize(code) in self.counties
+
+    def county_name(self, code: str, lang: str = "zh-hans") -> str:
+        zh, en = self.counties[self.normalize(code)]
+        return en if lang == "en" else zh
+
+    @property
+    def all_codes(self) -> frozenset[str]:
+        return self.city_codes | set(self.counties) | set(self.former)
 
 
-def is_haidong(code: str) -> bool:
-    return code in HAIDONG_CODES
+@cache
+def _build(valid_from: dt.date) -> Regions:
+    value = dict(parameters.all_parameters()["regions.haidong"].values)[valid_from]
+    counties = {code: (names[0], names[1]) for code, names in value["counties"].items()}
+    return Regions(frozenset(value["city"]), counties, dict(value["former"]))
 
 
-def is_haidong_county(code: str) -> bool:
-    return normalize(code) in COUNTIES
+def at(as_of: dt.date) -> Regions:
+    param = parameters.all_parameters()["regions.haidong"]
+    valid_from = max((d for d, _ in param.values if d <= as_of), default=param.values[0][0])
+    return _build(valid_from)
 
 
-def county_name(code: str, lang: str = "zh-hans") -> str:
-    zh, en = COUNTIES[normalize(code)]
-    return en if lang == "en" else zh
+CURRENT = at(dt.date.max)
+COUNTIES = CURRENT.counties
+CITY_CODES = CURRENT.city_codes
+HAIDONG_CODES = CURRENT.all_codes
+OLD_TO_NEW = CURRENT.former
+normalize = CURRENT.normalize
+is_haidong = CURRENT.is_haidong
+is_haidong_county = CURRENT.is_county
+county_name = CURRENT.county_name

@@ -30,7 +30,7 @@ def not_in_force_reason(as_of: dt.date) -> Reason:
 
 def check(enterprise: Enterprise, as_of: dt.date) -> tuple[list[Reason], list[Warning]]:
     """The scope criteria, and warnings for the reviewer."""
-    registered, warnings = _registered(enterprise)
+    registered, warnings = _registered(enterprise, regions.at(as_of))
     return [registered, _enterprise_type(enterprise, as_of), _sector(enterprise, as_of),
             _activity(enterprise, as_of)], warnings
 
@@ -44,7 +44,7 @@ def in_scope(criteria: list[Reason]) -> bool | None:
     return True
 
 
-def _registered(enterprise: Enterprise) -> tuple[Reason, list[Warning]]:
+def _registered(enterprise: Enterprise, table: regions.Regions) -> tuple[Reason, list[Warning]]:
     declared = enterprise.registered_region
     from_code = enterprise.credit_code[2:8] if enterprise.credit_code else None
     region = declared or from_code
@@ -52,17 +52,13 @@ def _registered(enterprise: Enterprise) -> tuple[Reason, list[Warning]]:
         fields = ("enterprise.registered_region", "enterprise.credit_code")
         return Reason("registered_in_haidong", Check.MISSING, CLAUSE, {"fields": fields}), []
     warnings = []
-    if declared and from_code and _differs(declared, from_code):
-        warnings.append(Warning("credit_code_region_differs", {"declared": declared, "credit_code_region": from_code}))
-    check = Check.PASSED if regions.is_haidong(region) else Check.FAILED
-    source = "registered_region" if declared else "credit_code"
-    return Reason("registered_in_haidong", check, CLAUSE, {"region": region, "source": source}), warnings
-
-
-def _differs(declared: str, from_code: str) -> bool:
     # Old and new codes of one county agree; any other difference, either way, is for the
     # reviewer to verify (DESIGN §9), including a city-level code against one of its counties.
-    return regions.normalize(declared) != regions.normalize(from_code)
+    if declared and from_code and table.normalize(declared) != table.normalize(from_code):
+        warnings.append(Warning("credit_code_region_differs", {"declared": declared, "credit_code_region": from_code}))
+    check = Check.PASSED if table.is_haidong(region) else Check.FAILED
+    source = "registered_region" if declared else "credit_code"
+    return Reason("registered_in_haidong", check, CLAUSE, {"region": region, "source": source}), warnings
 
 
 def _enterprise_type(enterprise: Enterprise, as_of: dt.date) -> Reason:

@@ -28,7 +28,7 @@ def evaluate(ctx: Context) -> MeasureOutcome:
     checks = [
         _category(project, ctx.as_of),
         _kind(project, ctx.as_of),
-        _location(project),
+        _location(project, ctx.as_of),
         _park(project),
         _built(project, ctx.as_of),
         _racks(project, ctx.as_of),
@@ -58,10 +58,11 @@ def payer(project: Project, as_of: dt.date) -> Payer:
     if project.in_industrial_park:
         park = parameters.value("m04.park_payer", as_of)
         return Payer("park_committee", None, park["name"], park["name_en"])
-    region = regions.normalize(project.region)
+    table = regions.at(as_of)
+    region = table.normalize(project.region)
     suffix = parameters.value("m04.county_payer_suffix", as_of)
-    name = regions.county_name(region) + suffix["name"]
-    name_en = f"{regions.county_name(region, 'en')} {suffix['name_en']}"
+    name = table.county_name(region) + suffix["name"]
+    name_en = f"{table.county_name(region, 'en')} {suffix['name_en']}"
     return Payer("county_finance", region, name, name_en)
 
 
@@ -83,15 +84,16 @@ def _kind(project: Project, as_of: dt.date) -> Reason:
     return Reason("project_kind", Check.PASSED if ok else Check.FAILED, CLAUSE, {"kind": project.kind})
 
 
-def _location(project: Project) -> Reason:
+def _location(project: Project, as_of: dt.date) -> Reason:
     region = project.region
+    table = regions.at(as_of)
     if region is None:
         return _missing("project_in_haidong", "project.region")
-    if region in regions.CITY_CODES:
+    if region in table.city_codes:
         # A city-level code does not say which county pays (DESIGN §9).
         return Reason("project_in_haidong", Check.MISSING, CLAUSE, {"fields": ("project.region",), "region": region},
                       "project_in_haidong.city_level")
-    check = Check.PASSED if regions.is_haidong_county(region) else Check.FAILED
+    check = Check.PASSED if table.is_county(region) else Check.FAILED
     return Reason("project_in_haidong", check, CLAUSE, {"region": region})
 
 

@@ -1,0 +1,49 @@
+"""A small stdlib helper to cut one element out of a page, for assertions on a part of it."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class _Finder(HTMLParser):
+    def __init__(self, attrs: dict[str, str]):
+        super().__init__(convert_charrefs=True)
+        self.wanted = attrs
+        self.tag: str | None = None
+        self.depth = 0
+        self.start: tuple[int, int] | None = None
+        self.end: tuple[int, int] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if self.end is not None:
+            return
+        if self.tag is None:
+            values = dict(attrs)
+            if all(values.get(k) == v for k, v in self.wanted.items()):
+                self.tag, self.depth, self.start = tag, 1, self.getpos()
+        elif tag == self.tag:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.tag is not None and self.end is None and tag == self.tag:
+            self.depth -= 1
+            if self.depth == 0:
+                line, col = self.getpos()
+                self.end = (line, col + len(f"</{tag}>"))
+
+
+def _offset(lines: list[str], pos: tuple[int, int]) -> int:
+    line, col = pos
+    return sum(len(s) for s in lines[: line - 1]) + col
+
+
+def element(html: str, **attrs: str) -> str:
+    """The source of the first element whose attributes include `attrs` (use `data_field` for
+    `data-field`, `class_` for `class`)."""
+    wanted = {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
+    finder = _Finder(wanted)
+    finder.feed(html)
+    finder.close()
+    assert finder.start is not None and finder.end is not None, f"no element with {wanted}"
+    lines = html.splitlines(keepends=True)
+    return html[_offset(lines, finder.start) : _offset(lines, finder.end)]

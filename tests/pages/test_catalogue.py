@@ -1,0 +1,68 @@
+"""The catalogue page (措施目录)."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.urls import reverse
+
+from .html import element
+
+
+def _entry(html: str, number: int) -> str:
+    return element(html, id=f"m{number}")
+
+
+def test_it_lists_all_20_measures_with_anchors(client):
+    response = client.get(reverse("catalogue"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans">' in html
+    for number in range(1, 21):
+        assert f'id="m{number}"' in html
+        assert f'href="#m{number}"' in html
+
+
+def test_it_groups_the_measures_by_chapter(client):
+    html = client.get(reverse("catalogue")).content.decode()
+    headings = re.findall(r'<h2 id="c\d-title">([^<]+)<', html)
+    assert [h.strip() for h in headings] == ["一、绿电保障", "二、补助奖励", "三、土地供给", "四、科技创新",
+                                             "五、人才支持", "六、营商环境"]
+
+
+def test_it_shows_titles_kind_texts_and_parameters_of_a_measure(client):
+    m4 = _entry(client.get(reverse("catalogue")).content.decode(), 4)
+    assert "第4条" in m4
+    assert "投资补助" in m4 and "Investment subsidy" in m4
+    assert "资金补助" in m4  # kind
+    assert "投资1—5亿元的（含5亿元），一次性补助100万元" in m4  # the legal text
+    assert 'lang="en">Investment subsidy. To support' in m4  # the English rendering
+    assert "m04.tiers" in m4
+    assert "¥100,000,000.00 → ¥1,000,000.00" in m4
+    assert "2.5" in m4 and "kW" in m4
+    assert "依据：" in m4
+
+
+def test_it_shows_the_scope_clause(client):
+    html = client.get(reverse("catalogue")).content.decode()
+    text = element(html, id="scope")
+    assert "第七部分" in text
+    assert "适用于在海东行政区内注册" in text
+    assert "有效期至2029年6月30日" in text
+    assert "2029-06-30" in text  # policy.valid_to
+    assert "云计算" in text  # the listed sectors, by their labels
+
+
+def test_it_renders_in_english_with_the_language_cookie(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("catalogue")).content.decode()
+    assert '<html lang="en">' in html
+    assert "<h1>The 20 measures</h1>" in html
+    assert "2. Subsidies and awards" in html
+    assert "Parameters in force" in html
+
+
+def test_it_has_no_inline_scripts_or_styles(client):
+    html = client.get(reverse("catalogue")).content.decode()
+    assert "<script" not in html and "style=" not in html

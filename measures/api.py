@@ -18,33 +18,10 @@ from rest_framework.views import APIView
 from haidong_policy.problems import DomainError
 from measures import catalogue, serialize
 from measures.engine import evaluate
+from measures.examples import EXAMPLE_FACTS
 from measures.facts import Facts, FactsError, parse_facts
 from measures.schemas import EligibilityOut, MeasureEntryOut, MeasureListOut, ProblemOut
 from measures.version import RULES_VERSION
-
-EXAMPLE_FACTS = {
-    "as_of": "2025-03-01",
-    "enterprise": {
-        "name": "青海示例算力科技有限公司",
-        "credit_code": "91630202MA7ABCDE1Y",
-        "registered_region": "630202",
-        "sectors": ["cloud_computing", "artificial_intelligence"],
-        "activities": ["operation"],
-        "qualifications": ["high_tech_enterprise"],
-    },
-    "project": {
-        "code": "2406-630202-04-01-532198",
-        "name": "乐都绿色算力中心一期",
-        "kind": "new",
-        "category": "data_center",
-        "region": "630202",
-        "in_industrial_park": True,
-        "standard_racks": 1200,
-        "equipment_investment_cny": "320000000.00",
-        "completed_on": "2025-01-15",
-    },
-    "circumstances": {"ai_model_training": "industry_model", "green_data_center": True},
-}
 
 LANGUAGE_HEADER = OpenApiParameter(
     "Accept-Language", str, OpenApiParameter.HEADER, enum=["zh-hans", "en"],

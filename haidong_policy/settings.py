@@ -110,6 +110,9 @@ REST_FRAMEWORK = {
         "eligibility_user": env.get_rate("THROTTLE_ELIGIBILITY_USER", "600/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Reverse proxies in front of the app whose X-Forwarded-For to trust. 0: the client is
+    # REMOTE_ADDR, so a client cannot dodge throttling by sending its own X-Forwarded-For.
+    "NUM_PROXIES": env.get_int("NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {

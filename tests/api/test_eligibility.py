@@ -204,6 +204,28 @@ def test_it_throttles_anonymous_clients_with_a_429_problem(client):
     assert int(r["Retry-After"]) > 0
 
 
+@override_settings(REST_FRAMEWORK={
+    "EXCEPTION_HANDLER": "haidong_policy.problems.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {"eligibility_anon": "2/min", "eligibility_user": "600/min"},
+    "NUM_PROXIES": 0,
+})
+def test_it_does_not_let_a_client_dodge_the_throttle_with_x_forwarded_for(client):
+    codes = [post(client, EXAMPLE_FACTS, x_forwarded_for=f"198.51.100.{i}").status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_it_throttles_each_client_address_separately(client):
+    with override_settings(REST_FRAMEWORK={
+        "EXCEPTION_HANDLER": "haidong_policy.problems.exception_handler",
+        "DEFAULT_THROTTLE_RATES": {"eligibility_anon": "1/min", "eligibility_user": "600/min"},
+    }):
+        first = client.post(URL, json.dumps(EXAMPLE_FACTS), content_type="application/json", REMOTE_ADDR="192.0.2.1")
+        other = client.post(URL, json.dumps(EXAMPLE_FACTS), content_type="application/json", REMOTE_ADDR="192.0.2.2")
+        again = client.post(URL, json.dumps(EXAMPLE_FACTS), content_type="application/json", REMOTE_ADDR="192.0.2.1")
+    assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
+
+
 def test_it_answers_unknown_api_paths_with_a_problem(client):
     assert_problem(client.get("/api/v1/nothing-here"), 404)
 

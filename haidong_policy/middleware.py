@@ -12,8 +12,8 @@ from measures.messages import DEFAULT_LANGUAGE, language
 
 def api_language(header: str) -> str:
     """The first of zh / en in the client's order of preference; zh-hans when neither is asked."""
-    for tag, _q in parse_accept_lang_header(header or ""):
-        if tag.startswith(("zh", "en")):
+    for tag, q in parse_accept_lang_header(header or ""):
+        if q > 0 and tag.startswith(("zh", "en")):
             return language(tag)
     return DEFAULT_LANGUAGE
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -80,8 +81,17 @@ def exception_handler(exc, context):
     return problem(response.status_code, detail, lang, headers=headers)
 
 
+@csrf_exempt  # answers every method with the 404, rather than a CSRF page for POSTs
 def api_not_found(request: HttpRequest, exception=None):
     return problem(404, _("There is nothing at this address."), _lang(request))
+
+
+def handler400(request: HttpRequest, exception=None):
+    from django.views.defaults import bad_request
+
+    if request.path.startswith("/api/"):
+        return problem(400, _("The request could not be read."), _lang(request))
+    return bad_request(request, exception)
 
 
 def handler404(request: HttpRequest, exception=None):

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from haidong_policy import problems
 from measures import api, views
 
+handler400 = "haidong_policy.problems.handler400"
 handler404 = "haidong_policy.problems.handler404"
 handler500 = "haidong_policy.problems.handler500"
 
@@ -12,7 +13,7 @@ api_v1 = [
     # Every API path works with and without a trailing slash, and never redirects a POST.
     re_path(r"^eligibility/?$", api.EligibilityView.as_view(), name="eligibility"),
     re_path(r"^measures/?$", api.MeasureListView.as_view(), name="measure-list"),
-    re_path(r"^measures/(?P<number>\d+)/?$", api.MeasureDetailView.as_view(), name="measure-detail"),
+    re_path(r"^measures/(?P<number>\d{1,3})/?$", api.MeasureDetailView.as_view(), name="measure-detail"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -9,6 +9,7 @@ import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, RawPostDataException
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.parsers import JSONParser
 from rest_framework.settings import api_settings
@@ -144,5 +145,6 @@ class MeasureDetailView(APIView):
     def get(self, request, number: str):
         entry = catalogue.entry(int(number))
         if entry is None:
-            raise DomainError(404, f"no measure {int(number)}: measures are numbered 1 to 20")
+            detail = _("There is no measure %(number)s: they are numbered 1 to 20.") % {"number": int(number)}
+            raise DomainError(404, detail)
         return json_response(entry_dict(entry, timezone.localdate()))

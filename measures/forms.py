@@ -17,17 +17,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from measures import labels, parameters, regions
+from measures.labels import long_date
 
 FIELD_ID = "f-%s"
 YES, NO = "yes", "no"
-INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
+# Longer digit strings stay text, so parse_facts names the field rather than int() choking on them.
+INTEGER_RE = re.compile(r"[+-]?[0-9]{1,12}")
 
 # (group, field path) in page order. Groups are the facts' top-level objects.
 GROUPS = ("enterprise", "project", "circumstances")
 
 HELP: dict[str, Any] = {
     "as_of": _("The date to evaluate on; today unless you change it. The measures are in force from "
-               "1 July 2024 to 30 June 2029."),
+               "%(valid_from)s to %(valid_to)s."),
     "enterprise.name": _("As on the business licence."),
     "enterprise.credit_code": _("The 18 characters on the business licence, e.g. 91630202MA7ABCDE1Y. "
                                 "Characters 3–8 give the region of registration. May be left empty for "
@@ -54,7 +56,7 @@ HELP: dict[str, Any] = {
     "project.equipment_investment_cny": _("Actual investment in the built racks and the purchased "
                                           "computing equipment, in yuan, e.g. 320000000.00 (no "
                                           "separators). The tiers are in Art. 4 of the catalogue."),
-    "project.completed_on": _("The date the project was actually built: not before 1 July 2024 and not "
+    "project.completed_on": _("The date the project was actually built: not before %(not_before)s and not "
                               "after the evaluation date."),
     "circumstances.ai_model_training": _("AI foundation model or industry model training carried out in "
                                          "Haidong."),
@@ -127,14 +129,20 @@ class CalculatorForm(forms.Form):
         kwargs.setdefault("initial", {"as_of": today.isoformat(), "circumstances.ai_model_training": "none"})
         super().__init__(*args, **kwargs)
         self.lang = lang
+        # Help texts quote dated parameters, never literals: a revision of the policy shows here too.
+        values = {
+            "kw": parameters.value("m04.rack_power_kw", today),
+            "not_before": long_date(parameters.value("m04.built_not_before", today), lang),
+            "valid_from": long_date(parameters.value("policy.valid_from", today), lang),
+            "valid_to": long_date(parameters.value("policy.valid_to", today), lang),
+        }
         self.fields["as_of"] = forms.CharField(
-            required=False, label=labels.field("as_of", lang), help_text=HELP["as_of"],
+            required=False, label=labels.field("as_of", lang), help_text=HELP["as_of"] % values,
             widget=forms.DateInput(attrs={"type": "date"}))
-        rack_kw = parameters.value("m04.rack_power_kw", today)
         for path, (kind, group, attrs) in SPEC.items():
             help_text = HELP[path]
-            if path == "project.standard_racks":
-                help_text = help_text % {"kw": rack_kw}
+            if "%(" in str(help_text):
+                help_text = help_text % values
             self.fields[path] = _field(kind, group, attrs, lang)
             self.fields[path].label = labels.field(path, lang)
             self.fields[path].help_text = help_text
@@ -212,7 +220,7 @@ def _fact(kind: str, value: Any) -> Any:
         # A Chinese input method types full-width digits, letters and hyphens (９１６３…，－):
         # what a person means is the ASCII the API takes.
         value = unicodedata.normalize("NFKC", value).strip()
-    if kind == COUNT and INTEGER_RE.match(value):
+    if kind == COUNT and INTEGER_RE.fullmatch(value):
         return int(value)
     return value
 

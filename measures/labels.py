@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 CHOICES: dict[str, dict[str, tuple[str, str]]] = {
     "sector": {
         "big_data": ("大数据", "Big data"),
@@ -73,6 +75,17 @@ FIELDS: dict[str, tuple[str, str]] = {
     "circumstances.leases_standard_factory": ("承租园区标准厂房", "Leases standard factory space in a park"),
     "circumstances.seeks_financing": ("有融资需求", "Seeks financing"),
 }
+
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December")
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    """2024年7月1日 / 1 July 2024."""
+    if lang == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def choice(group: str, value: str, lang: str) -> str:

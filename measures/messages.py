@@ -101,13 +101,16 @@ REASONS: dict[str, tuple[str, str]] = {
     "standard_racks.failed": (
         "数据中心实际建成标准机架{racks}个，少于{minimum}个", "A data centre with {racks} built standard racks, fewer than {minimum}"),
     "standard_racks.missing": ("缺少实际建成标准机架数", "Standard racks built not given"),
+    "standard_racks.category_unknown": (
+        "实际建成标准机架{racks}个：数据中心须有标准机架，请填写项目类别以便判断",
+        "{racks} standard racks built: a data centre needs racks, so give the project category to judge this"),
     "standard_racks.not_required": (
         "绿色算力产业重点项目不要求标准机架", "A green computing key project needs no standard racks"),
     "investment_tier.passed": (
         "认定投资额{investment}元，对应一次性补助{amount}元", "Recognised investment CNY {investment}: one-time subsidy CNY {amount}"),
     "investment_tier.failed": (
-        "认定投资额{investment}元，低于{minimum}元（1亿元）的补助起点",
-        "Recognised investment CNY {investment} is below the CNY {minimum} (100 million) threshold"),
+        "认定投资额{investment}元，低于补助起点{minimum}元",
+        "Recognised investment CNY {investment} is below the CNY {minimum} threshold"),
     "investment_tier.missing": (
         "缺少标准机架及算力设备实际投资额", "Actual investment in racks and computing equipment not given"),
     "one_time.passed": ("该项目尚未获得投资补助", "The project has not yet received this subsidy"),
@@ -173,8 +176,9 @@ REASONS: dict[str, tuple[str, str]] = {
         "环境影响评价、节能审查适用简便快捷审批流程", "Simplified EIA and energy review"),
     "eia_exemption.passed": (
         "属于绿色数据中心，按规定实行环评豁免", "A green data centre: exempt from EIA under the rules"),
-    "eia_exemption.failed": (
-        "未申报为绿色数据中心，不适用环评豁免", "Not declared a green data centre: no EIA exemption"),
+    "eia_exemption.not_green": (
+        "未申报为绿色数据中心，不适用环评豁免（简便审批仍适用）",
+        "Not declared a green data centre: no EIA exemption (the simplified review still applies)"),
     "infrastructure_support.passed": (
         "保障水、电、气、网市政公用基础设施，竣工验收后直接办理接入",
         "Water, power, gas and network connections secured"),
@@ -265,7 +269,8 @@ def warning(code: str, params: Mapping[str, Any] | None, lang: str) -> str:
 
 def field_error(field: str, code: str, lang: str) -> str:
     zh, en = FIELD_ERRORS.get(code, FIELD_ERRORS["invalid_format"])
-    label = labels.field(field, lang)
+    # An unknown field has no label: name it as the client wrote it, not after its parent.
+    label = f"“{field.rsplit('.', 1)[-1]}”" if code == "unknown_field" else labels.field(field, lang)
     hint = FIELD_ERROR_HINTS.get(field) if code in ("invalid_format", "invalid_checksum") else None
     if lang == "en":
         text = f"{label} {en}"

@@ -127,7 +127,8 @@ def _racks(project: Project, as_of: dt.date) -> Reason:
     minimum = parameters.value("m04.min_racks_data_center", as_of)
     if racks < minimum and project.category is None:
         # Only data centres need racks: without the category, too few racks is not yet a failure.
-        return _missing("standard_racks", "project.category")
+        return Reason("standard_racks", Check.MISSING, CLAUSE, {"fields": ("project.category",), "racks": racks},
+                      "standard_racks.category_unknown")
     check = Check.PASSED if racks >= minimum else Check.FAILED
     return Reason("standard_racks", check, CLAUSE, {"racks": racks, "kw": kw, "minimum": minimum})
 

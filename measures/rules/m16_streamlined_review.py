@@ -8,6 +8,7 @@ MEASURE = Measure(16, 6, "优化审批流程", "Streamlined review", Kind.SERVIC
 
 
 def evaluate(ctx: Context) -> MeasureOutcome:
-    green = ctx.facts.circumstances.green_data_center
-    exemption = Reason("eia_exemption", Check.PASSED if green else Check.FAILED, MEASURE.clause)
+    # The exemption is a note on an entitlement every enterprise has, never a failed criterion.
+    key = None if ctx.facts.circumstances.green_data_center else "eia_exemption.not_green"
+    exemption = Reason("eia_exemption", Check.PASSED, MEASURE.clause, message_key=key)
     return service(MEASURE, "simplified_review", exemption)

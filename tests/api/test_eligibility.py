@@ -7,7 +7,8 @@ import json
 from unittest import mock
 
 import pytest
-from django.test import override_settings
+from django.conf import settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from measures.api import EXAMPLE_FACTS
@@ -191,11 +192,18 @@ def test_it_refuses_other_methods_as_problem_json(client):
     assert_problem(client.get(URL), 405)
 
 
-@override_settings(REST_FRAMEWORK={
-    "EXCEPTION_HANDLER": "haidong_policy.problems.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_RATES": {"eligibility_anon": "3/min", "eligibility_user": "600/min"},
-})
+def rates(anon: str):
+    """The project's REST_FRAMEWORK settings with only the anonymous eligibility rate changed."""
+    changed = {**settings.REST_FRAMEWORK}
+    changed["DEFAULT_THROTTLE_RATES"] = {**changed["DEFAULT_THROTTLE_RATES"], "eligibility_anon": anon}
+    return override_settings(REST_FRAMEWORK=changed)
+
+
+def test_it_throttles_anonymous_use_at_120_a_minute_by_default():
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["eligibility_anon"] == "120/min"
+
+
+@rates("3/min")
 def test_it_throttles_anonymous_clients_with_a_429_problem(client):
     for _ in range(3):
         assert post(client, EXAMPLE_FACTS).status_code == 200
@@ -204,30 +212,42 @@ def test_it_throttles_anonymous_clients_with_a_429_problem(client):
     assert int(r["Retry-After"]) > 0
 
 
-@override_settings(REST_FRAMEWORK={
-    "EXCEPTION_HANDLER": "haidong_policy.problems.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_RATES": {"eligibility_anon": "2/min", "eligibility_user": "600/min"},
-    "NUM_PROXIES": 0,
-})
+@rates("2/min")
 def test_it_does_not_let_a_client_dodge_the_throttle_with_x_forwarded_for(client):
     codes = [post(client, EXAMPLE_FACTS, x_forwarded_for=f"198.51.100.{i}").status_code for i in range(3)]
     assert codes == [200, 200, 429]
 
 
 def test_it_throttles_each_client_address_separately(client):
-    with override_settings(REST_FRAMEWORK={
-        "EXCEPTION_HANDLER": "haidong_policy.problems.exception_handler",
-        "DEFAULT_THROTTLE_RATES": {"eligibility_anon": "1/min", "eligibility_user": "600/min"},
-    }):
+    with rates("1/min"):
         first = client.post(URL, json.dumps(EXAMPLE_FACTS), content_type="application/json", REMOTE_ADDR="192.0.2.1")
         other = client.post(URL, json.dumps(EXAMPLE_FACTS), content_type="application/json", REMOTE_ADDR="192.0.2.2")
         again = client.post(URL, json.dumps(EXAMPLE_FACTS), content_type="application/json", REMOTE_ADDR="192.0.2.1")
     assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
 
 
-def test_it_answers_unknown_api_paths_with_a_problem(client):
-    assert_problem(client.get("/api/v1/nothing-here"), 404)
+def test_it_answers_unknown_api_paths_with_a_problem_whatever_the_method():
+    strict = Client(enforce_csrf_checks=True)
+    assert_problem(strict.get("/api/v1/nothing-here"), 404)
+    for method in ("post", "put", "patch", "delete"):
+        assert_problem(getattr(strict, method)("/api/v1/nothing-here", "{}", content_type="application/json"), 404)
+    assert_problem(strict.post(URL + "//", "{}", content_type="application/json"), 404)
+
+
+def test_it_answers_a_bad_host_with_a_problem(client):
+    assert_problem(post(client, EXAMPLE_FACTS, host="evil.example"), 400)
+
+
+def test_it_ignores_a_language_the_client_refuses(client):
+    body = post(client, EXAMPLE_FACTS, accept_language="en;q=0, fr").json()
+    assert "注册地" in body["scope"][0]["message"]
+
+
+def test_it_names_an_unknown_nested_field_by_its_own_name(client):
+    facts = copy.deepcopy(EXAMPLE_FACTS)
+    facts["project"]["foo"] = 1
+    problem = assert_problem(post(client, facts, accept_language="en"), 400, "project.foo", "unknown_field")
+    assert "foo" in problem.errors[0].message
 
 
 def test_it_answers_an_empty_object_with_the_facts_it_needs(client):

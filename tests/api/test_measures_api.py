@@ -25,7 +25,7 @@ def test_it_shows_one_measure_with_its_parameters_in_force(client):
 
 
 def test_it_answers_an_unknown_measure_with_a_problem(client):
-    for path in ("/api/v1/measures/21", "/api/v1/measures/0", "/api/v1/measures/x"):
+    for path in ("/api/v1/measures/21", "/api/v1/measures/0", "/api/v1/measures/x", "/api/v1/measures/" + "9" * 5000):
         r = client.get(path)
         assert r.status_code == 404
         assert r["Content-Type"] == "application/problem+json"

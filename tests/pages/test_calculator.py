@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+
+from measures.forms import CalculatorForm, field_for_path
 
 from .html import element
 
@@ -152,8 +155,19 @@ def test_it_shows_an_invalid_credit_code_beside_the_field_and_keeps_the_other_va
 
 def test_it_puts_a_list_item_error_on_its_list(page):
     html = page({**TIER_1, "enterprise.sectors": ["cloud_computing", "quantum"]})
-    assert "所属领域" in _field_block(html, "enterprise.sectors")
     assert "field__error" in _field_block(html, "enterprise.sectors")
+
+
+def test_it_maps_an_error_path_to_its_field():
+    form = CalculatorForm(lang="zh-hans", today=dt.date(2025, 3, 1))
+    assert field_for_path("enterprise.sectors.1", form) == "enterprise.sectors"
+    assert field_for_path("project.equipment_investment_cny", form) == "project.equipment_investment_cny"
+    assert field_for_path("project.foo", form) is None
+
+
+def test_it_reports_an_absurdly_long_number_beside_its_field(page):
+    html = page({**TIER_1, "project.standard_racks": "9" * 5000})
+    assert "field__error" in _field_block(html, "project.standard_racks")
 
 
 def test_it_reports_a_bad_number_as_a_format_error(page):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_safe
 
 from measures import messages, parameters, presentation, serialize
 from measures.engine import evaluate
 from measures.facts import FactsError, parse_facts
 from measures.forms import REGIONS_DATALIST, CalculatorForm, field_for_path, region_options
+from measures.messages import LANGUAGES
 
 
 def _lang(request: HttpRequest) -> str:
@@ -24,6 +26,10 @@ def _page(request: HttpRequest, lang: str, page: str) -> dict:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def calculator(request: HttpRequest) -> HttpResponse:
+    switch = request.POST.get("switch_language") if request.method == "POST" else None
+    if switch in LANGUAGES:
+        translation.activate(switch)
+        request.LANGUAGE_CODE = switch
     lang = _lang(request)
     today = timezone.localdate()  # Asia/Shanghai (settings.TIME_ZONE)
     result = None
@@ -46,8 +52,22 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "regions_datalist": REGIONS_DATALIST,
         "region_options": region_options(lang),
         "result": result,
+        "carried": _carried(request),
     }
-    return render(request, "measures/calculator.html", ctx)
+    response = render(request, "measures/calculator.html", ctx)
+    if switch in LANGUAGES:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, switch, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
+                            httponly=settings.LANGUAGE_COOKIE_HTTPONLY, path=settings.LANGUAGE_COOKIE_PATH)
+    return response
+
+
+def _carried(request: HttpRequest) -> list[tuple[str, str]]:
+    """The submitted facts, for the language switch to post again."""
+    if request.method != "POST":
+        return []
+    skip = ("csrfmiddlewaretoken", "switch_language")
+    return [(name, value) for name, values in request.POST.lists() if name not in skip for value in values]
 
 
 def _add_errors(form: CalculatorForm, errors: list[dict[str, str]], lang: str) -> None:

@@ -69,7 +69,7 @@ def new_page(browser):
 
 
 def field(page, path: str):
-    return page.locator(f'[name="{path}"]')
+    return page.locator(f'#calculator-form [name="{path}"]')
 
 
 def fill_tier_1(page) -> None:
@@ -77,10 +77,10 @@ def fill_tier_1(page) -> None:
         field(page, path).fill(value)
     for path, value in (("enterprise.sectors", "cloud_computing"), ("enterprise.sectors", "artificial_intelligence"),
                         ("enterprise.activities", "operation")):
-        page.locator(f'[name="{path}"][value="{value}"]').check()
+        page.locator(f'#calculator-form [name="{path}"][value="{value}"]').check()
     field(page, "project.kind").select_option("new")
     field(page, "project.category").select_option("data_center")
-    page.locator('[name="project.in_industrial_park"][value="yes"]').check()
+    page.locator('#calculator-form [name="project.in_industrial_park"][value="yes"]').check()
 
 
 def submit(page) -> None:
@@ -120,8 +120,8 @@ def test_it_shows_an_invalid_credit_code_beside_the_field_and_keeps_the_rest(liv
     for path, value in TIER_1_TEXT.items():
         if path != "enterprise.credit_code":
             expect(field(page, path)).to_have_value(value)
-    expect(page.locator('[name="enterprise.sectors"][value="artificial_intelligence"]')).to_be_checked()
-    expect(page.locator('[name="project.in_industrial_park"][value="yes"]')).to_be_checked()
+    expect(page.locator('#calculator-form [name="enterprise.sectors"][value="artificial_intelligence"]')).to_be_checked()
+    expect(page.locator('#calculator-form [name="project.in_industrial_park"][value="yes"]')).to_be_checked()
     expect(field(page, "project.category")).to_have_value("data_center")
     expect(page.locator("#result")).to_have_count(0)
 
@@ -155,6 +155,9 @@ def test_it_switches_to_english_and_back(live_server, new_page):
     page.get_by_role("button", name="中文").click()
     page.wait_for_load_state()
     expect(page.locator("h1")).to_have_text("政策计算器")
+    # The switch after a submission keeps the facts and shows the same result in the other language.
+    expect(page.locator("#r4 .badge")).to_have_text("可享受")
+    expect(page.locator('#calculator-form [name="project.equipment_investment_cny"]')).to_have_value("320000000.00")
 
 
 @pytest.mark.parametrize("path", ["/", "/measures/"])

@@ -233,6 +233,16 @@ def test_it_renders_in_english_with_the_language_cookie(client, page):
     )
 
 
+def test_it_keeps_the_submitted_facts_when_switching_language(client):
+    first = client.post("/", {**TIER_1})
+    carried = re.search(r'<form class="lang-switch" action="/" method="post">(.*?)</form>', first.content.decode(), re.S)
+    assert carried and 'name="project.equipment_investment_cny" value="320000000.00"' in carried.group(1)
+    switched = client.post("/", {**TIER_1, "switch_language": "en"})
+    html = switched.content.decode()
+    assert switched.cookies["django_language"].value == "en"
+    assert '<html lang="en"' in html and "Eligible" in html and 'value="320000000.00"' in html
+
+
 def test_it_switches_language_with_a_form_post_to_set_language(client):
     html = client.get(reverse("calculator")).content.decode()
     form = re.search(r'<form class="lang-switch" action="([^"]+)" method="post">(.*?)</form>', html, re.S)

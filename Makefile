@@ -36,11 +36,9 @@ migrate: setup
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py loaddata fixtures/demo_accounts.json
 	@echo ""
-	@echo "Demo accounts (change them before any real use):"
-	@echo "  city admin (Django admin at /admin/): cityadmin / Haidong-demo-2024"
-	@echo ""
+	$(PY) manage.py load_demo
+	@echo "(demo passwords: change them before any real use; the city admin also opens /admin/)"
 	@echo "Calculator: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/api/docs"
 	@echo ""
 

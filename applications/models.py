@@ -1,1 +1,152 @@
-"""Applications, their review and determinations: built by the filing and review issues."""
+"""Applications (申请), their frozen evaluations, history, attachments, and the one-time grants.
+
+Rows here are written only by `applications.services`; no business logic lives in save().
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Enterprise
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # The facts of DESIGN §4 without as_of; the enterprise's identity is always the account's.
+    facts = models.JSONField(default=dict)
+    # park, a county code, or city (DESIGN §5, §9); kept current whenever the facts change.
+    jurisdiction = models.CharField(max_length=10)
+    project_code = models.CharField(max_length=24, blank=True)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # My applications: WHERE enterprise_id = ? ORDER BY created_at DESC
+            models.Index(fields=["enterprise", "-created_at"], name="app_enterprise_recent"),
+            # Review queue: WHERE jurisdiction = ? AND state IN (…) ORDER BY submitted_at
+            models.Index(fields=["jurisdiction", "state", "submitted_at"], name="app_queue"),
+            # One-time rule and search: WHERE project_code = ?
+            models.Index(fields=["project_code"], name="app_project_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.enterprise.name} ({self.state})"
+
+
+class Evaluation(models.Model):
+    """An outcome frozen at submission or decision: the facts, the answer, the rules version."""
+
+    class Kind(models.TextChoices):
+        SUBMISSION = "submission", _("At submission")
+        DECISION = "decision", _("At decision")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="evaluations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    as_of = models.DateField()
+    facts = models.JSONField()
+    outcome = models.JSONField()  # DESIGN §4 response, zh-hans
+    outcome_en = models.JSONField()  # the same outcome, English messages
+    rules_version = models.CharField(max_length=40)
+    recognized_investment_cny = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    total_amount_cny = models.DecimalField(max_digits=15, decimal_places=2)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"evaluation {self.kind} of #{self.application_id} ({self.as_of}, {self.rules_version})"
+
+
+class Transition(models.Model):
+    """Append-only history of an application's states."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="history")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.application_id} {self.from_state or '-'} → {self.to_state}"
+
+
+class AttachmentKind(models.TextChoices):
+    BUSINESS_LICENSE = "business_license", _("Business licence")
+    PROJECT_FILING = "project_filing", _("Project filing or approval")
+    INVESTMENT_AUDIT = "investment_audit", _("Investment audit or final accounts")
+    EQUIPMENT_INVOICE = "equipment_invoice", _("Equipment purchase invoices")
+    RACK_ACCEPTANCE = "rack_acceptance", _("Rack acceptance certificate")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name: the uploaded one is kept only as data (original_name), never as a path.
+    suffix = PurePosixPath(filename).suffix
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=30, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    # Set when a newer file of the same kind replaces this one; the old one stays as history.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], condition=Q(superseded_at__isnull=True),
+                                    name="one_current_attachment_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of #{self.application_id}: {self.original_name}"
+
+
+class Grant(models.Model):
+    """The one-time investment subsidy of 第4条, granted at most once per project code."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
+    # The database, not only the rule, makes a second grant for one project impossible (DESIGN §3).
+    project_code = models.CharField(max_length=24, unique=True)
+    amount_cny = models.DecimalField(max_digits=15, decimal_places=2)
+    payer_kind = models.CharField(max_length=20)
+    payer_region = models.CharField(max_length=6, blank=True)
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"grant {self.project_code}: {self.amount_cny}"

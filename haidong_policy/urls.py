@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import api as accounts_api
+from applications import api as applications_api
 from haidong_policy import problems
 from measures import api, views
 
@@ -15,6 +17,18 @@ api_v1 = [
     re_path(r"^measures/?$", api.MeasureListView.as_view(), name="measure-list"),
     re_path(r"^measures/(?P<number>\d{1,3})/?$", api.MeasureDetailView.as_view(), name="measure-detail"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^auth/token/?$", accounts_api.TokenView.as_view(), name="auth-token"),
+    re_path(r"^applications/?$", applications_api.ApplicationsView.as_view(), name="application-list"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/?$", applications_api.ApplicationView.as_view(),
+            name="application-detail"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/submit/?$", applications_api.SubmitView.as_view(),
+            name="application-submit"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/withdraw/?$", applications_api.WithdrawView.as_view(),
+            name="application-withdraw"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/attachments/?$",
+            applications_api.AttachmentsView.as_view(), name="attachment-list"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/attachments/(?P<attachment_id>\d{1,12})/?$",
+            applications_api.AttachmentView.as_view(), name="attachment-detail"),
 ]
 
 urlpatterns = [
@@ -22,6 +36,8 @@ urlpatterns = [
     path("measures/", views.catalogue_page, name="catalogue"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("accounts/", include("accounts.urls")),
+    path("applications/", include("applications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Last: anything else under /api/ is a problem+json 404, also with DEBUG on.

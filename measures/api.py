@@ -16,6 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from applications.selectors import project_already_granted
 from haidong_policy.problems import DomainError
 from measures import catalogue, serialize
 from measures.engine import evaluate
@@ -109,7 +110,11 @@ class EligibilityView(APIView):
     def post(self, request):
         facts = facts_from(request)
         as_of = facts.as_of or timezone.localdate()
-        result = evaluate(facts, as_of)
+        # Signed-in clients get the one-time rule checked; anonymous answers do not reveal grants (§9).
+        granted = None
+        if request.user.is_authenticated:
+            granted = project_already_granted(facts.project.code if facts.project else None)
+        result = evaluate(facts, as_of, already_granted=granted)
         return json_response(serialize.evaluation(result, request.LANGUAGE_CODE))
 
 

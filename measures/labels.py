@@ -74,6 +74,24 @@ FIELDS: dict[str, tuple[str, str]] = {
     "circumstances.needs_land": ("需要产业用地", "Needs industrial land"),
     "circumstances.leases_standard_factory": ("承租园区标准厂房", "Leases standard factory space in a park"),
     "circumstances.seeks_financing": ("有融资需求", "Seeks financing"),
+    # Applications: attachments, the declaration and the fields of a request
+    "attachments": ("附件", "Attachments"),
+    "attachments.business_license": ("营业执照", "Business licence"),
+    "attachments.project_filing": ("项目备案（核准）文件", "Project filing or approval"),
+    "attachments.investment_audit": ("投资审计或决算报告", "Investment audit or final accounts"),
+    "attachments.equipment_invoice": ("设备购置发票", "Equipment purchase invoices"),
+    "attachments.rack_acceptance": ("机架验收证明", "Rack acceptance certificate"),
+    "declaration": ("承诺书", "Declaration of truthfulness"),
+    "kind": ("附件类型", "Attachment kind"),
+    "file": ("文件", "File"),
+    "note": ("说明", "Note"),
+    "recognized_investment_cny": ("认定投资额（元）", "Recognised investment (CNY)"),
+    # Accounts: enterprise registration
+    "account.username": ("用户名", "Username"),
+    "account.password": ("密码", "Password"),
+    "enterprise.contact_person": ("联系人", "Contact person"),
+    "enterprise.phone": ("联系电话", "Phone"),
+    "enterprise.email": ("电子邮箱", "Email"),
 }
 
 

@@ -114,7 +114,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "investment_tier.missing": (
         "缺少标准机架及算力设备实际投资额", "Actual investment in racks and computing equipment not given"),
     "one_time.passed": ("该项目尚未获得投资补助", "The project has not yet received this subsidy"),
-    "one_time.failed": (
+    "already_granted.failed": (
         "该项目代码已获批投资补助，按项目一次性给予，不再重复补助",
         "This project code already received the subsidy, which is one-time per project"),
     # 第5–7条
@@ -217,6 +217,17 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "too_long": ("过长", "is too long"),
     "not_an_object": ("必须是JSON对象", "must be a JSON object"),
     "invalid_json": ("不是有效的JSON", "is not valid JSON"),
+    # Accounts and applications
+    "not_your_enterprise": ("与本账号所属企业不一致", "is not your account's enterprise"),
+    "already_registered": ("已注册，请联系本企业已有账号的人员", "is already registered: ask your enterprise's existing user"),
+    "outside_haidong": ("不在海东市行政区域内", "is outside Haidong"),
+    "not_an_enterprise": ("不是企业的代码（企业以91开头）", "is not an enterprise's code (enterprises start with 91)"),
+    "already_taken": ("已被使用", "is already taken"),
+    "weak_password": ("不符合密码要求", "does not meet the password rules"),
+    "password_mismatch": ("两次输入不一致", "does not match"),
+    "unsupported_type": ("只接受PDF、JPEG或PNG文件（按文件内容识别）", "must be a PDF, JPEG or PNG file (judged by its content)"),
+    "file_too_large": ("超过20 MB", "is larger than 20 MB"),
+    "above_declared": ("不能高于申报的投资额", "must not exceed the declared investment"),
 }
 
 FIELD_ERROR_HINTS: dict[str, tuple[str, str]] = {

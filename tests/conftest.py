@@ -8,3 +8,26 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def frozen_now():
+    """2025-03-01 10:00 in Asia/Shanghai, for every clock the code reads."""
+    import time_machine
+
+    from tests.personas import NOW
+
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Uploads of a test go to its own folder, never into the project's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Hashing strength is Django's business; the suite only needs passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

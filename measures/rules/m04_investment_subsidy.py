@@ -35,7 +35,9 @@ def evaluate(ctx: Context) -> MeasureOutcome:
         _investment(investment, ctx.as_of),
     ]
     if ctx.already_granted is not None:
-        checks.append(Reason("one_time", Check.FAILED if ctx.already_granted else Check.PASSED, CLAUSE))
+        # One-time per project: a code already granted fails as `already_granted` (DESIGN §3).
+        checks.append(Reason("already_granted", Check.FAILED, CLAUSE) if ctx.already_granted
+                      else Reason("one_time", Check.PASSED, CLAUSE))
     missing = tuple(dict.fromkeys(p for r in checks if r.check is Check.MISSING for p in r.params["fields"]))
     status = status_from_checks(checks, Status.ELIGIBLE)
     if status is not Status.ELIGIBLE:

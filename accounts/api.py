@@ -1,0 +1,45 @@
+"""POST /api/v1/auth/token: a token for the API from a username and password."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from haidong_policy.problems import DomainError
+from measures.api import PROBLEM_JSON, read_json
+from measures.schemas import ProblemOut
+
+
+class TokenView(APIView):
+    authentication_classes = []  # the credentials are in the body
+    permission_classes = []
+
+    @extend_schema(operation_id="auth_token", summary="Exchange a username and password for an API token",
+                   description="Use it as `Authorization: Token <token>`. Repeated failures lock out the username "
+                               "and the client address for a while (429).",
+                   request=inline_serializer("TokenIn", {"username": serializers.CharField(),
+                                                         "password": serializers.CharField()}),
+                   responses={200: inline_serializer("TokenOut", {"token": serializers.CharField()}),
+                              (400, PROBLEM_JSON): OpenApiResponse(ProblemOut),
+                              (429, PROBLEM_JSON): OpenApiResponse(ProblemOut)})
+    def post(self, request):
+        body = read_json(request)
+        if not isinstance(body, dict):
+            raise DomainError(400, "invalid body", [{"field": "body", "code": "not_an_object"}])
+        errors = [{"field": f, "code": "required"} for f in ("username", "password")
+                  if not isinstance(body.get(f), str) or not body.get(f)]
+        if errors:
+            raise DomainError(400, "missing credentials", errors)
+        user = authenticate(request._request, username=body["username"], password=body["password"])
+        if user is None:
+            raise DomainError(400, _("Wrong username or password."))
+        # A login like the pages' one: updates last_login and clears the username's failures.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,61 @@
+"""Account pages and the lockout answer for repeated failed logins."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages as notices
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import ENTERPRISE_FIELDS, RegistrationForm
+from accounts.services import enterprise_errors, enterprise_register
+from haidong_policy.problems import DomainError, problem
+from measures import messages
+
+
+def locked_out(request, response, credentials, *args, **kwargs):
+    """django-axes calls this once a username or an address has failed too often."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    detail = _("Too many failed logins. Try again in %(minutes)s minutes, or reset your password.") % {
+        "minutes": minutes}
+    if request.path.startswith("/api/"):
+        return problem(429, detail, getattr(request, "LANGUAGE_CODE", "zh-hans"),
+                       headers={"Retry-After": str(minutes * 60)})
+    return render(request, "accounts/locked_out.html", {"detail": detail}, status=429)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Self-registration of an enterprise and its first user, who is then signed in."""
+    if request.user.is_authenticated:
+        return redirect("my-applications")
+    lang = messages.language(getattr(request, "LANGUAGE_CODE", None))
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, lang=lang)
+        if form.is_valid():
+            try:
+                user = enterprise_register(username=form.cleaned_data["username"],
+                                           password=form.cleaned_data["password1"], **form.enterprise_values())
+            except DomainError as exc:
+                form.add_service_errors(exc.errors or [])
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                notices.success(request, _("Your enterprise is registered and you are logged in. "
+                                           "Start an application when you are ready."))
+                return redirect("my-applications")
+        else:
+            # The enterprise's own checks too, so every problem shows at once.
+            form.add_service_errors(enterprise_errors(**form.enterprise_values()))
+    else:
+        form = RegistrationForm(lang=lang)
+    ctx = {
+        "lang": lang,
+        "page": "register",
+        "form": form,
+        "account_fields": [form["username"], form["password1"], form["password2"]],
+        "enterprise_fields": [form[name] for name in ENTERPRISE_FIELDS],
+    }
+    return render(request, "accounts/register.html", ctx)

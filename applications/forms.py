@@ -1,0 +1,106 @@
+"""The filing wizard's forms: each facts step is the calculator's fields of one group (same labels,
+help, widgets and `f-<path>` ids), and turns what was entered into a JSON merge patch of the
+application's facts. As in the calculator, the form only collects text: the facts model, through
+`applications.services`, is the one validator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from measures.forms import FLAG, MULTI, NO, SPEC, TRISTATE, YES, CalculatorForm, _fact
+
+STEPS = ("enterprise", "project", "circumstances", "attachments", "review")
+STEP_TITLES = {
+    "enterprise": _("Enterprise"),
+    "project": _("Project"),
+    "circumstances": _("Circumstances"),
+    "attachments": _("Attachments"),
+    "review": _("Review and submit"),
+}
+FACT_STEPS = ("enterprise", "project", "circumstances")
+# The enterprise's identity comes from the account; only these enterprise facts are the applicant's.
+EDITABLE_ENTERPRISE = ("enterprise.sectors", "enterprise.activities", "enterprise.qualifications")
+HAS_PROJECT = "has_project"
+
+
+def step_paths(step: str) -> tuple[str, ...]:
+    if step == "enterprise":
+        return EDITABLE_ENTERPRISE
+    return tuple(path for path in SPEC if path.startswith(step + "."))
+
+
+def _initial_value(kind: str, value: Any) -> Any:
+    if kind == MULTI:
+        return list(value or [])
+    if kind == TRISTATE:
+        return {True: YES, False: NO}.get(value, "")
+    if kind == FLAG:
+        return bool(value)
+    return "" if value is None else str(value)
+
+
+def initial_from_facts(facts: dict[str, Any], step: str) -> dict[str, Any]:
+    """The stored facts as the step's form values."""
+    initial: dict[str, Any] = {}
+    for path in step_paths(step):
+        group, name = path.split(".", 1)
+        initial[path] = _initial_value(SPEC[path][0], (facts.get(group) or {}).get(name))
+    if step == "project":
+        initial[HAS_PROJECT] = YES if facts.get("project") else NO
+    return initial
+
+
+class StepForm(CalculatorForm):
+    """The facts of one wizard step (enterprise, project or circumstances)."""
+
+    def __init__(self, *args: Any, step: str, lang: str, today: dt.date, **kwargs: Any):
+        super().__init__(*args, lang=lang, today=today, **kwargs)
+        self.step = step
+        paths = step_paths(step)
+        fields = {path: self.fields[path] for path in paths}
+        if step == "project":
+            has_project = forms.ChoiceField(
+                label=_("Does the enterprise declare a new or expanded project?"),
+                choices=[(YES, _("Yes: a data centre or green computing key project (investment subsidy, Art. 4)")),
+                         (NO, _("No: apply for the other measures only"))],
+                widget=forms.RadioSelect,
+                help_text=_("With a project, every project field is needed to submit, and the project "
+                            "documents must be attached."),
+                error_messages={"required": _("Choose whether the enterprise declares a project.")})
+            fields = {HAS_PROJECT: has_project, **fields}
+            fields["project.code"].help_text = _("The investment project code from the project filing, like "
+                                                 "2406-630202-04-01-532198.")
+        self.fields = fields
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.step == "project" and data.get(HAS_PROJECT) == NO:
+            entered = [p for p in step_paths("project") if _fact(SPEC[p][0], data.get(p)) is not None]
+            if entered:
+                # Never drop what was typed without the applicant saying so.
+                self.add_error(HAS_PROJECT, _("You entered project details: choose “Yes” to keep them, or "
+                                              "clear them to apply without a project."))
+        return data
+
+    def patch(self) -> dict[str, Any]:
+        """A JSON merge patch (RFC 7396) for the step's group: an empty field deletes its fact."""
+        data = self.cleaned_data
+        if self.step == "project" and data.get(HAS_PROJECT) == NO:
+            return {"project": None}
+        values: dict[str, Any] = {}
+        for path in step_paths(self.step):
+            kind = SPEC[path][0]
+            value = _fact(kind, data.get(path))
+            if kind == FLAG:
+                value = bool(value)
+            values[path.split(".", 1)[1]] = value
+        return {self.step: values}
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000, label=_("Reason (optional)"),
+                           widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,55 @@
+"""Reads: what a user may see, and the one-time grants."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from applications.models import Application, Attachment, Grant, State
+from haidong_policy.problems import DomainError
+
+
+def applications_visible_to(user: User) -> QuerySet[Application]:
+    """Enterprise users: their enterprise's; reviewers: their jurisdiction's, drafts excepted;
+    city admins: all but drafts (DESIGN §5). Anyone else: none."""
+    qs = Application.objects.select_related("enterprise")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_enterprise:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    if user.is_reviewer:
+        return qs.filter(jurisdiction=user.jurisdiction).exclude(state=State.DRAFT)
+    if user.is_city_admin:
+        return qs.exclude(state=State.DRAFT)
+    return qs.none()
+
+
+def application_get(user: User, application_id: int) -> Application:
+    """The application if the user may see it; 404 otherwise, so others cannot tell it exists."""
+    application = applications_visible_to(user).filter(pk=application_id).first()
+    if application is None:
+        raise DomainError(404, _("No such application."))
+    return application
+
+
+def application_list(user: User, *, status: str | None = None) -> QuerySet[Application]:
+    qs = applications_visible_to(user)
+    if status:
+        qs = qs.filter(state=status)
+    return qs.order_by("-created_at", "-pk")
+
+
+def attachment_get(user: User, application_id: int, attachment_id: int) -> Attachment:
+    application = application_get(user, application_id)
+    attachment = application.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise DomainError(404, _("No such attachment."))
+    return attachment
+
+
+def project_already_granted(project_code: str | None, *, exclude_application_id: int | None = None) -> bool:
+    """Whether the project code holds an approved measure-4 grant (第4条: one-time per project)."""
+    if not project_code:
+        return False
+    return Grant.objects.filter(project_code=project_code).exclude(application_id=exclude_application_id).exists()

@@ -1,0 +1,379 @@
+"""Pages for enterprises: my applications, the filing wizard, the application page.
+
+Thin views: every read goes through `applications.selectors` and every change through
+`applications.services`; a `DomainError` becomes a 404, a 403, a message (409) or errors beside
+the fields (400).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages as notices
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from applications import presentation, selectors, services
+from applications.api import attachment_response
+from applications.forms import FACT_STEPS, STEP_TITLES, STEPS, StepForm, WithdrawForm, initial_from_facts
+from applications.models import Application, AttachmentKind, State
+from haidong_policy.problems import DomainError
+from measures import labels, messages, regions
+from measures import presentation as outcome_presentation
+from measures.facts import parse_facts
+from measures.forms import REGIONS_DATALIST, field_for_path, region_options
+
+RESUME_KEY = "resume-step-%s"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _lang(request: HttpRequest) -> str:
+    return messages.language(getattr(request, "LANGUAGE_CODE", None))
+
+
+def _page(request: HttpRequest, lang: str) -> dict:
+    return {"lang": lang, "html_lang": "en" if lang == "en" else "zh-Hans", "page": "applications",
+            "next_url": request.get_full_path()}
+
+
+def _refused(exc: DomainError) -> Exception:
+    return Http404(exc.detail) if exc.status == 404 else PermissionDenied(exc.detail)
+
+
+def _get(request: HttpRequest, application_id: int) -> Application:
+    try:
+        return selectors.application_get(request.user, application_id)
+    except DomainError as exc:
+        raise _refused(exc) from None
+
+
+def _is_owner(request: HttpRequest, application: Application) -> bool:
+    user = request.user
+    return user.is_enterprise and application.enterprise_id == user.enterprise_id
+
+
+def _step_url(application_id: int, step: str, anchor: str = "") -> str:
+    url = reverse("application-step", args=[application_id, step])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _step_linker(application_id: int):
+    return lambda step, anchor: _step_url(application_id, step, anchor)
+
+
+def _resume_url(request: HttpRequest, application: Application) -> str:
+    """Where the applicant left off on this browser; the first step otherwise."""
+    step = request.session.get(RESUME_KEY % application.pk, STEPS[0])
+    return _step_url(application.pk, step if step in STEPS else STEPS[0])
+
+
+def _not_editable(request: HttpRequest, application: Application) -> HttpResponse:
+    notices.warning(request, _("This application is %(state)s and can no longer be changed.")
+                    % {"state": presentation.state_label(application.state)})
+    return redirect("application-detail", application.pk)
+
+
+def _steps_nav(application: Application, current: str) -> list[dict]:
+    return [{"key": s, "number": i, "title": STEP_TITLES[s], "url": _step_url(application.pk, s),
+             "current": s == current} for i, s in enumerate(STEPS, 1)]
+
+
+def _next_step(step: str) -> str:
+    return STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
+
+
+def _field_message(path: str, code: str, lang: str) -> str:
+    # The form sends only text, so a type error means text that is not the number expected.
+    return messages.field_error(path, "invalid_format" if code == "invalid_type" else code, lang)
+
+
+# --- my applications -----------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def my_applications(request: HttpRequest) -> HttpResponse:
+    lang = _lang(request)
+    rows = []
+    for app in selectors.application_list(request.user):
+        project = app.facts.get("project") or {}
+        owner = _is_owner(request, app)
+        rows.append({
+            "id": app.pk,
+            "state": app.state,
+            "state_label": presentation.state_label(app.state),
+            "enterprise": app.enterprise.name,
+            "project_name": project.get("name"),
+            "project_code": app.project_code,
+            "created_at": app.created_at,
+            "updated_at": app.updated_at,
+            "submitted_at": app.submitted_at,
+            "decided_at": app.decided_at,
+            "url": reverse("application-detail", args=[app.pk]),
+            "resume_url": _resume_url(request, app) if owner and app.state in presentation.EDITABLE_STATES else None,
+        })
+    ctx = {
+        **_page(request, lang),
+        "rows": rows,
+        "can_file": request.user.is_enterprise,
+        "enterprise": request.user.enterprise if request.user.is_enterprise else None,
+    }
+    return render(request, "applications/list.html", ctx)
+
+
+@login_required
+@require_POST
+def application_new(request: HttpRequest) -> HttpResponse:
+    """A new draft, with the enterprise's identity from the account; on to the first step."""
+    try:
+        application = services.application_create(user=request.user, facts={})
+    except DomainError as exc:
+        raise _refused(exc) from None
+    notices.success(request, _("Application no. %(id)s is started as a draft. It is saved at every step.")
+                    % {"id": application.pk})
+    return redirect("application-step", application.pk, STEPS[0])
+
+
+# --- the wizard ----------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_step(request: HttpRequest, application_id: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    application = _get(request, application_id)
+    if not _is_owner(request, application):
+        raise PermissionDenied(_("Only the applying enterprise changes an application."))
+    if application.state not in presentation.EDITABLE_STATES:
+        return _not_editable(request, application)
+    if step in FACT_STEPS:
+        return _facts_step(request, application, step)
+    if step == "attachments":
+        return _attachments_step(request, application)
+    return _review_step(request, application)
+
+
+def _wizard_ctx(request: HttpRequest, lang: str, application: Application, step: str) -> dict:
+    index = STEPS.index(step)
+    return {
+        **_page(request, lang),
+        "application": application,
+        "state_label": presentation.state_label(application.state),
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "step_number": index + 1,
+        "step_count": len(STEPS),
+        "steps": _steps_nav(application, step),
+        "previous_url": _step_url(application.pk, STEPS[index - 1]) if index else None,
+    }
+
+
+def _saved(request: HttpRequest, application: Application, step: str) -> HttpResponse:
+    """After a step is saved: on to the next step, or back to the list when the applicant leaves."""
+    following = _next_step(step)
+    request.session[RESUME_KEY % application.pk] = following
+    if request.POST.get("then") == "leave":
+        notices.success(request, _("Draft saved. Continue it from My applications whenever you are ready."))
+        return redirect("my-applications")
+    notices.success(request, _("Saved: %(step)s.") % {"step": STEP_TITLES[step]})
+    return redirect("application-step", application.pk, following)
+
+
+def _facts_step(request: HttpRequest, application: Application, step: str) -> HttpResponse:
+    lang = _lang(request)
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = StepForm(request.POST, step=step, lang=lang, today=today)
+        if form.is_valid():
+            try:
+                services.application_update(application_id=application.pk, user=request.user, patch=form.patch())
+            except DomainError as exc:
+                if exc.status == 409:
+                    return _not_editable(request, application)
+                if exc.status != 400:
+                    raise _refused(exc) from None
+                for error in exc.errors or []:
+                    form.add_error(field_for_path(error["field"], form),
+                                   _field_message(error["field"], error["code"], lang))
+            else:
+                return _saved(request, application, step)
+    else:
+        form = StepForm(initial=initial_from_facts(application.facts, step), step=step, lang=lang, today=today)
+    enterprise = application.enterprise
+    ctx = {
+        **_wizard_ctx(request, lang, application, step),
+        "form": form,
+        "fields": list(form),
+        "identity": [
+            {"label": labels.field("enterprise.name", lang), "value": enterprise.name},
+            {"label": labels.field("enterprise.credit_code", lang), "value": enterprise.credit_code},
+            {"label": labels.field("enterprise.registered_region", lang),
+             "value": _region_text(enterprise.registered_region, lang)},
+            {"label": labels.field("enterprise.contact_person", lang), "value": enterprise.contact_person},
+            {"label": labels.field("enterprise.phone", lang), "value": enterprise.phone},
+            {"label": labels.field("enterprise.email", lang), "value": enterprise.email},
+        ] if step == "enterprise" else [],
+        "regions_datalist": REGIONS_DATALIST,
+        "region_options": region_options(lang),
+    }
+    return render(request, "applications/step_facts.html", ctx)
+
+
+def _region_text(code: str, lang: str) -> str:
+    if regions.is_haidong_county(code):
+        return f"{code} {regions.county_name(code, lang)}"
+    return code
+
+
+def _attachments_step(request: HttpRequest, application: Application) -> HttpResponse:
+    lang = _lang(request)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        upload = request.FILES.get("file")
+        try:
+            attachment = services.attachment_add(application_id=application.pk, user=request.user, kind=kind,
+                                                 upload=upload)
+        except DomainError as exc:
+            if exc.status == 409:
+                return _not_editable(request, application)
+            if exc.status != 400:
+                raise _refused(exc) from None
+            path = f"attachments.{kind}" if kind in AttachmentKind.values else "kind"
+            for error in exc.errors or []:
+                code = "file_too_large" if error["code"] == "too_large" else error["code"]
+                errors[kind] = messages.field_error(path, code, lang)
+        else:
+            request.session[RESUME_KEY % application.pk] = "attachments"
+            notices.success(request, _("Uploaded: %(kind)s (%(name)s).")
+                            % {"kind": labels.field(f"attachments.{kind}", lang), "name": attachment.original_name})
+            return redirect(_step_url(application.pk, "attachments", f"a-{kind}"))
+    required = services.required_attachments(parse_facts(application.facts))
+    groups = presentation.attachment_groups(application.attachments.all(), required, lang,
+                                            lambda a: reverse("attachment-download", args=[application.pk, a.pk]))
+    for group in groups:
+        group["error"] = errors.get(group["kind"])
+    ctx = {
+        **_wizard_ctx(request, lang, application, "attachments"),
+        "groups": groups,
+        "errors": [{"anchor": g["field_id"], "message": g["error"]} for g in groups if g["error"]],
+    }
+    return render(request, "applications/step_attachments.html", ctx)
+
+
+def _review_step(request: HttpRequest, application: Application) -> HttpResponse:
+    lang = _lang(request)
+    declaration_error = None
+    refused = False
+    if request.method == "POST":
+        try:
+            services.application_submit(application_id=application.pk, user=request.user,
+                                        declaration=request.POST.get("declaration") == "yes")
+        except DomainError as exc:
+            if exc.status == 409:
+                return _not_editable(request, application)
+            if exc.status != 400:
+                raise _refused(exc) from None
+            refused = True
+            if any(e["field"] == "declaration" for e in exc.errors or []):
+                declaration_error = messages.field_error("declaration", "required", lang)
+        else:
+            request.session.pop(RESUME_KEY % application.pk, None)
+            notices.success(request, _("Application no. %(id)s is submitted. The reviewing authority will "
+                                       "examine it; its status is shown here.") % {"id": application.pk})
+            return redirect("application-detail", application.pk)
+        application.refresh_from_db()
+    facts, outcome_zh, outcome_en = services.evaluate_application(application)
+    linker = _step_linker(application.pk)
+    result = outcome_presentation.outcome(outcome_en if lang == "en" else outcome_zh, lang)
+    problems = services.submission_problems(application, facts, outcome_zh)
+    ctx = {
+        **_wizard_ctx(request, lang, application, "review"),
+        "result": presentation.link_missing(result, linker),
+        "result_back_hidden": True,
+        "problems": presentation.problem_links(problems, lang, linker),
+        "summary": presentation.facts_summary(application.facts, lang, linker),
+        "refused": refused,
+        "declaration_error": declaration_error,
+        "declaration_checked": request.POST.get("declaration") == "yes",
+        "resubmission": application.state == State.RETURNED,
+    }
+    return render(request, "applications/step_review.html", ctx)
+
+
+# --- the application page ------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    lang = _lang(request)
+    application = _get(request, application_id)
+    owner = _is_owner(request, application)
+    editable = owner and application.state in presentation.EDITABLE_STATES
+    history = presentation.timeline(application.history.select_related("actor"), lang)
+    facts = parse_facts(application.facts)
+    reviewer_notes = [h for h in history if h["reviewer_note"]]
+    ctx = {
+        **_page(request, lang),
+        "application": application,
+        "state_label": presentation.state_label(application.state),
+        "history": history,
+        "reviewer_notes": reviewer_notes,
+        "latest_note": reviewer_notes[-1] if reviewer_notes else None,
+        "evaluations": [presentation.evaluation_card(e, lang) for e in reversed(application.evaluations.all())],
+        "attachments": presentation.attachment_groups(
+            application.attachments.all(), services.required_attachments(facts), lang,
+            lambda a: reverse("attachment-download", args=[application.pk, a.pk])),
+        "summary": presentation.facts_summary(application.facts, lang),
+        "can_edit": editable,
+        "resume_url": _resume_url(request, application) if editable else None,
+        "review_url": _step_url(application.pk, "review") if editable else None,
+        "can_withdraw": editable,
+        "returned": application.state == State.RETURNED,
+        "decided": application.state in presentation.DECIDED_STATES,
+    }
+    return render(request, "applications/detail.html", ctx)
+
+
+@login_required
+@require_safe
+def attachment_download(request: HttpRequest, application_id: int, attachment_id: int) -> HttpResponse:
+    try:
+        attachment = selectors.attachment_get(request.user, application_id, attachment_id)
+    except DomainError as exc:
+        raise _refused(exc) from None
+    return attachment_response(attachment)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """A confirmation page, then the withdrawal (from draft or returned)."""
+    lang = _lang(request)
+    application = _get(request, application_id)
+    if not _is_owner(request, application):
+        raise PermissionDenied(_("Only the applying enterprise withdraws an application."))
+    if application.state not in presentation.EDITABLE_STATES:
+        return _not_editable(request, application)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(application_id=application.pk, user=request.user,
+                                          note=form.cleaned_data["note"])
+        except DomainError as exc:
+            if exc.status == 409:
+                return _not_editable(request, application)
+            raise _refused(exc) from None
+        notices.success(request, _("Application no. %(id)s is withdrawn.") % {"id": application.pk})
+        return redirect("application-detail", application.pk)
+    ctx = {
+        **_page(request, lang),
+        "application": application,
+        "state_label": presentation.state_label(application.state),
+        "form": form,
+    }
+    return render(request, "applications/withdraw.html", ctx)

@@ -1,0 +1,72 @@
+"""Concurrent approvals on PostgreSQL (row locks and the unique grant need a real server)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from applications import services
+from applications.models import Application, Grant, State
+from tests.personas import REQUIRED_FOR_DATA_CENTRE, applicant, application_facts, reviewer, upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def needs_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency needs PostgreSQL (SQLite serialises writers): run by .ci/run")
+
+
+def submitted(user) -> Application:
+    app = services.application_create(user=user, facts=application_facts())
+    for kind in REQUIRED_FOR_DATA_CENTRE:
+        services.attachment_add(application_id=app.pk, user=user, kind=kind, upload=upload())
+    services.application_submit(application_id=app.pk, user=user, declaration=True)
+    return app
+
+
+def run_together(*calls):
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # collected and asserted on below
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_it_grants_once_when_two_applications_for_one_project_are_approved_at_once():
+    needs_postgres()
+    alice, park = applicant(), reviewer("park")
+    first, second = submitted(alice), submitted(alice)
+    results = run_together(
+        lambda: services.application_approve(application_id=first.pk, reviewer=park),
+        lambda: services.application_approve(application_id=second.pk, reviewer=park),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Grant.objects.count() == 1
+    assert set(Application.objects.values_list("state", flat=True)) == {State.APPROVED}
+    statuses = sorted(r.outcome["measures"][3]["status"] for r in results)
+    assert statuses == ["eligible", "not_eligible"]
+
+
+def test_it_lets_exactly_one_of_two_simultaneous_approvals_of_one_application_through():
+    needs_postgres()
+    alice, park = applicant(), reviewer("park")
+    app = submitted(alice)
+    results = run_together(*[lambda: services.application_approve(application_id=app.pk, reviewer=park)] * 2)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and getattr(errors[0], "status", None) == 409
+    assert app.history.filter(to_state=State.APPROVED).count() == 1
+    assert Grant.objects.count() == 1

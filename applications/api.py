@@ -13,11 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import selectors, services
-from applications.models import Application, Attachment, State
+from applications.models import Application, Attachment, Determination, State
 from haidong_policy.problems import DomainError
 from measures.api import PROBLEM_JSON, read_json
 from measures.facts import Facts
 from measures.schemas import ProblemOut
+from measures.serialize import money
 
 
 class ApplicationFacts(Facts):
@@ -68,8 +69,7 @@ def application_dict(app: Application, request) -> dict:
         "facts": app.facts,
         "evaluations": [
             {"id": e.pk, "kind": e.kind, "created_at": _time(e.created_at), "rules_version": e.rules_version,
-             "recognized_investment_cny": None if e.recognized_investment_cny is None
-             else f"{e.recognized_investment_cny:.2f}",
+             "recognized_investment_cny": money(e.recognized_investment_cny),
              "outcome": e.outcome_en if lang == "en" else e.outcome}
             for e in app.evaluations.all()
         ],
@@ -79,8 +79,17 @@ def application_dict(app: Application, request) -> dict:
              "actor": t.actor.username}
             for t in app.history.select_related("actor")
         ],
-        "determination": None,  # issued on approval or rejection (determinations)
+        "determination": determination_dict(app.determination, request) if hasattr(app, "determination") else None,
     }
+
+
+def determination_dict(d: Determination, request) -> dict:
+    pdf_url = None
+    if d.pdf:
+        pdf_url = request.build_absolute_uri(reverse("api:determination-pdf", args=[d.application_id]))
+    return {"number": d.number, "verification_code": d.verification_code, "decision": d.decision,
+            "amount_cny": money(d.amount_cny), "sha256": d.sha256,
+            "pdf_url": pdf_url}
 
 
 def _detail(application_id: int, request, status: int = 200) -> Response:

@@ -42,14 +42,26 @@ class Application(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Copied from the facts and the latest evaluation by the services, for the review queue's filters
+    # and columns without reading JSON: declared investment, estimated 第4条 amount and tier (0 none).
+    county = models.CharField(max_length=6, blank=True)
+    declared_investment_cny = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    estimated_amount_cny = models.DecimalField(max_digits=15, decimal_places=2, default=0)
+    tier = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [
             # My applications: WHERE enterprise_id = ? ORDER BY created_at DESC
             models.Index(fields=["enterprise", "-created_at"], name="app_enterprise_recent"),
-            # Review queue: WHERE jurisdiction = ? AND state IN (…) ORDER BY submitted_at
-            models.Index(fields=["jurisdiction", "state", "submitted_at"], name="app_queue"),
-            # One-time rule and search: WHERE project_code = ?
+            # Review queue, oldest first: WHERE jurisdiction = ? AND state IN (…) ORDER BY submitted_at, id
+            models.Index(fields=["jurisdiction", "state", "submitted_at", "id"], name="app_queue"),
+            # City queue across jurisdictions: WHERE state IN (…) ORDER BY submitted_at, id
+            models.Index(fields=["state", "submitted_at", "id"], name="app_state_submitted"),
+            # Queue filter by tier: WHERE jurisdiction = ? AND state IN (…) AND tier = ?
+            models.Index(fields=["jurisdiction", "tier", "state"], name="app_queue_tier"),
+            # Queue filter by county (city admins): WHERE county = ? AND state IN (…)
+            models.Index(fields=["county", "state"], name="app_queue_county"),
+            # One-time rule and search: WHERE project_code = ? (or LIKE 'prefix%')
             models.Index(fields=["project_code"], name="app_project_code"),
         ]
 
@@ -150,3 +162,55 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"grant {self.project_code}: {self.amount_cny}"
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+def determination_path(instance: Determination, filename: str) -> str:
+    return f"determinations/{instance.year}/{uuid.uuid4().hex}.pdf"
+
+
+class Determination(models.Model):
+    """The decision document (决定书) issued with an approval or rejection, in the same transaction."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="determination")
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="determination")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    authority = models.CharField(max_length=10)  # park, a county code, or city: whose number series
+    authority_name = models.CharField(max_length=100)
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    number = models.CharField(max_length=40, unique=True)
+    verification_code = models.CharField(max_length=32, unique=True)
+    amount_cny = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pdf = models.FileField(upload_to=determination_path, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year", "serial"], name="one_number_per_serial"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class NumberSeries(models.Model):
+    """The last serial used per issuing authority and year; locked while a number is taken, so
+    numbers have no gaps and no duplicates, and a rolled-back decision takes none."""
+
+    authority = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["authority", "year"], name="one_series_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.year}: {self.last_serial}"

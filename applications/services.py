@@ -20,10 +20,22 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Enterprise, User
 from accounts.services import jurisdiction_of_region
-from applications.models import Application, Attachment, AttachmentKind, Evaluation, Grant, State, Transition
+from applications.determinations import determination_issue
+from applications.models import (
+    Application,
+    Attachment,
+    AttachmentKind,
+    Decision,
+    Evaluation,
+    Grant,
+    State,
+    Transition,
+)
+from applications.notifications import notify_enterprise
 from applications.selectors import applications_visible_to, project_already_granted
+from audit import services as audit
 from haidong_policy.problems import DomainError
-from measures import regions, serialize
+from measures import parameters, regions, serialize
 from measures.engine import evaluate
 from measures.facts import Facts, FactsError, ProjectCategory, parse_facts
 
@@ -170,6 +182,8 @@ def _move(application: Application, actor: User, to: str, note: str = "", **fiel
     now = timezone.now()
     Transition.objects.create(application=application, actor=actor, at=now, from_state=application.state,
                               to_state=to, note=note)
+    audit.record(action="transition", obj=application, actor=actor, application=application,
+                 from_state=application.state, to_state=to, note=note)
     application.state = to
     application.updated_at = now
     for name, value in fields.items():
@@ -199,13 +213,32 @@ def application_create(*, user: User, facts: Any) -> Application:
     if not (user.is_authenticated and user.is_enterprise):
         raise DomainError(403, _("Only enterprise users file applications."))
     stored, model = _checked_facts(user.enterprise, facts)
-    application = Application.objects.create(
-        enterprise=user.enterprise, created_by=user, facts=stored,
-        jurisdiction=jurisdiction_for(model, user.enterprise),
-        project_code=model.project.code if model.project else "",
-    )
+    application = Application(enterprise=user.enterprise, created_by=user)
+    _set_facts(application, stored, model)
+    application.save()
     Transition.objects.create(application=application, actor=user, from_state="", to_state=State.DRAFT)
+    audit.record(action="transition", obj=application, actor=user, application=application, to_state=State.DRAFT)
     return application
+
+
+def _set_facts(application: Application, stored: dict, model: Facts) -> None:
+    """The facts, and what the queue reads from them without parsing JSON."""
+    project = model.project
+    application.facts = stored
+    application.jurisdiction = jurisdiction_for(model, application.enterprise)
+    application.project_code = project.code if project else ""
+    region = project.region if project is not None and project.region else application.enterprise.registered_region
+    application.county = regions.normalize(region)
+    application.declared_investment_cny = project.equipment_investment_cny if project else None
+    application.updated_at = timezone.now()
+
+
+def _set_estimate(application: Application, outcome: dict) -> None:
+    """The estimated 第4条 amount and its tier, from the latest frozen evaluation."""
+    amount = Decimal(outcome["measures"][3]["amount_cny"] or "0")
+    tiers = sorted({Decimal(t["amount"]) for t in parameters.value("m04.tiers", timezone.localdate())})
+    application.estimated_amount_cny = amount
+    application.tier = tiers.index(amount) + 1 if amount in tiers else 0
 
 
 @transaction.atomic
@@ -217,11 +250,9 @@ def application_update(*, application_id: int, user: User, patch: Any) -> Applic
     if not isinstance(patch, dict):
         raise DomainError(400, "invalid facts", [{"field": "body", "code": "not_an_object"}])
     stored, model = _checked_facts(application.enterprise, merge_patch(application.facts, patch))
-    application.facts = stored
-    application.jurisdiction = jurisdiction_for(model, application.enterprise)
-    application.project_code = model.project.code if model.project else ""
-    application.updated_at = timezone.now()
-    application.save(update_fields=["facts", "jurisdiction", "project_code", "updated_at"])
+    _set_facts(application, stored, model)
+    application.save(update_fields=["facts", "jurisdiction", "project_code", "county", "declared_investment_cny",
+                                    "updated_at"])
     return application
 
 
@@ -239,8 +270,10 @@ def application_submit(*, application_id: int, user: User, declaration: bool) ->
     if problems:
         raise DomainError(400, "incomplete application", problems)
     evaluation = _freeze(application, Evaluation.Kind.SUBMISSION, facts, outcome, outcome_en)
+    _set_estimate(application, outcome)
     # Stored, so in both languages rather than the submitter's.
-    _move(application, user, State.SUBMITTED, DECLARATION_NOTE, submitted_at=timezone.now(), claimed_by=None)
+    _move(application, user, State.SUBMITTED, DECLARATION_NOTE, submitted_at=timezone.now(), claimed_by=None,
+          estimated_amount_cny=application.estimated_amount_cny, tier=application.tier)
     return evaluation
 
 
@@ -282,6 +315,9 @@ def attachment_add(*, application_id: int, user: User, kind: str, upload: Upload
                             uploaded_by=user, uploaded_at=now)
     attachment.file.save(f"upload{detected[1]}", upload, save=False)
     attachment.save()
+    replaced = " (replaces an earlier file)" if application.attachments.filter(kind=kind).count() > 1 else ""
+    audit.record(action="attachment", obj=attachment, actor=user, application=application,
+                 note=f"{kind}: {attachment.original_name} sha256 {attachment.sha256}{replaced}")
     application.updated_at = now
     application.save(update_fields=["updated_at"])
     return attachment
@@ -299,11 +335,22 @@ def application_claim(*, application_id: int, reviewer: User) -> Application:
 
 
 @transaction.atomic
+def application_release(*, application_id: int, reviewer: User) -> Application:
+    """Give a claimed application back to the queue."""
+    application = _locked(application_id)
+    _check_reviewer(application, reviewer)
+    _require_state(application, (State.IN_REVIEW,))
+    _move(application, reviewer, State.SUBMITTED, claimed_by=None)
+    return application
+
+
+@transaction.atomic
 def application_return(*, application_id: int, reviewer: User, note: str) -> Application:
     application = _locked(application_id)
     _check_reviewer(application, reviewer)
     _require_state(application, UNDECIDED)
     _move(application, reviewer, State.RETURNED, _required_note(note), claimed_by=reviewer)
+    notify_enterprise(application, State.RETURNED)
     return application
 
 
@@ -316,6 +363,8 @@ def application_reject(*, application_id: int, reviewer: User, note: str) -> Eva
     facts, outcome, outcome_en = evaluate_application(application)
     evaluation = _freeze(application, Evaluation.Kind.DECISION, facts, outcome, outcome_en)
     _move(application, reviewer, State.REJECTED, note, claimed_by=reviewer, decided_at=timezone.now())
+    determination_issue(application=application, evaluation=evaluation, decision=Decision.REJECTED, actor=reviewer)
+    notify_enterprise(application, State.REJECTED)
     return evaluation
 
 
@@ -339,7 +388,11 @@ def application_approve(*, application_id: int, reviewer: User, note: str = "",
         facts, outcome, outcome_en = evaluate_application(
             application, recognized_investment=recognized_investment, already_granted=True)
     evaluation = _freeze(application, Evaluation.Kind.DECISION, facts, outcome, outcome_en, recognized_investment)
-    _move(application, reviewer, State.APPROVED, note.strip(), claimed_by=reviewer, decided_at=timezone.now())
+    _set_estimate(application, outcome)
+    _move(application, reviewer, State.APPROVED, note.strip(), claimed_by=reviewer, decided_at=timezone.now(),
+          estimated_amount_cny=application.estimated_amount_cny, tier=application.tier)
+    determination_issue(application=application, evaluation=evaluation, decision=Decision.APPROVED, actor=reviewer)
+    notify_enterprise(application, State.APPROVED)
     return evaluation
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "accounts",
+    "audit",
     "measures",
     "applications",
 ]
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "audit.middleware.ClientAddressMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -157,6 +159,22 @@ SPECTACULAR_SETTINGS = {
         "haidong_policy.openapi.strip_trailing_slash",
     ],
 }
+
+# Who issues determinations, and the prefix of each number series (DESIGN §9): per jurisdiction.
+DETERMINATION_AUTHORITIES = {
+    "park": ("海东工业园区管理委员会", "东园补决"),
+    "630202": ("海东市乐都区人民政府", "乐补决"),
+    "630203": ("海东市平安区人民政府", "平补决"),
+    "630222": ("民和回族土族自治县人民政府", "民补决"),
+    "630223": ("互助土族自治县人民政府", "互补决"),
+    "630224": ("化隆回族自治县人民政府", "化补决"),
+    "630225": ("循化撒拉族自治县人民政府", "循补决"),
+    "city": ("海东市人民政府", "东补决"),
+}
+# Review deadline in working days (Chinese public holidays counted, see applications/workdays.py).
+REVIEW_DEADLINE_WORKING_DAYS = env.get_int("REVIEW_DEADLINE_WORKING_DAYS", 10, minimum=1)
+# Where links in emails point.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Mail: the console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from applications import api as applications_api
+from applications import review_api
 from haidong_policy import problems
 from measures import api, views
 
@@ -25,6 +26,17 @@ api_v1 = [
             name="application-submit"),
     re_path(r"^applications/(?P<application_id>\d{1,12})/withdraw/?$", applications_api.WithdrawView.as_view(),
             name="application-withdraw"),
+    re_path(r"^review/queue/?$", review_api.ReviewQueueView.as_view(), name="review-queue"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/claim/?$", review_api.ClaimView.as_view(),
+            name="application-claim"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/release/?$", review_api.ReleaseView.as_view(),
+            name="application-release"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/return/?$", review_api.ReturnView.as_view(),
+            name="application-return"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/approve/?$", review_api.ApproveView.as_view(),
+            name="application-approve"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/reject/?$", review_api.RejectView.as_view(),
+            name="application-reject"),
     re_path(r"^applications/(?P<application_id>\d{1,12})/attachments/?$",
             applications_api.AttachmentsView.as_view(), name="attachment-list"),
     re_path(r"^applications/(?P<application_id>\d{1,12})/attachments/(?P<attachment_id>\d{1,12})/?$",

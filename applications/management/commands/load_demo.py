@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.models import User
 from accounts.services import account_create
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         if User.objects.filter(username__in=names).exists():
             self.stdout.write("demo data already loaded")
         else:
-            with transaction.atomic():
+            # The demo's notices would only flood the console: keep them in memory.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+                    transaction.atomic():
                 self._load(demo)
             self.stdout.write(f"loaded {len(names)} accounts and {len(demo['applications'])} applications")
         self.stdout.write(f"demo accounts (password {demo['password']}):")

@@ -1,0 +1,148 @@
+"""Review API (DESIGN §8): the queue and the reviewer's actions. Thin views over services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications import selectors, services
+from applications.api import PROBLEMS, application_dict, application_summary, determination_dict
+from applications.models import Application
+from haidong_policy.problems import DomainError
+from measures.api import read_json
+from measures.facts import MONEY_RE
+from measures.serialize import money
+
+NoteIn = inline_serializer("NoteIn", {"note": serializers.CharField()})
+DeterminationOut = inline_serializer("DecisionOut", {
+    "status": serializers.CharField(),
+    "determination": inline_serializer("DeterminationOut", {
+        "number": serializers.CharField(), "verification_code": serializers.CharField(),
+        "decision": serializers.ChoiceField(["approved", "rejected"]),
+        "amount_cny": serializers.CharField(allow_null=True), "sha256": serializers.CharField(),
+        "pdf_url": serializers.URLField(allow_null=True)}),
+})
+
+
+def queue_row(app: Application, today) -> dict:
+    days, overdue = selectors.waiting(app, today)
+    return {
+        **application_summary(app),
+        "declared_investment_cny": money(app.declared_investment_cny),
+        "estimated_amount_cny": money(app.estimated_amount_cny), "tier": app.tier, "county": app.county or None,
+        "working_days_waiting": days, "overdue": overdue,
+        "claimed_by": app.claimed_by.username if app.claimed_by else None,
+    }
+
+
+def _body(request) -> dict:
+    body = read_json(request) if request.body.strip() else {}
+    if not isinstance(body, dict):
+        raise DomainError(400, "invalid body", [{"field": "body", "code": "not_an_object"}])
+    return body
+
+
+def _note(body: dict, *, required: bool) -> str:
+    note = body.get("note", "")
+    if not isinstance(note, str):
+        raise DomainError(400, "invalid note", [{"field": "note", "code": "invalid_type"}])
+    if required and not note.strip():
+        raise DomainError(400, "note required", [{"field": "note", "code": "required"}])
+    return note
+
+
+class ReviewQueueView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="review_queue", summary="Your jurisdiction's submitted and in-review applications",
+                   description="Oldest first. City admins see every jurisdiction (or one, with `jurisdiction`).",
+                   parameters=[OpenApiParameter(n, t) for n, t in (
+                       ("status", str), ("tier", int), ("county", str), ("jurisdiction", str),
+                       ("submitted_from", str), ("submitted_to", str), ("overdue", bool), ("q", str), ("page", int))],
+                   responses={200: inline_serializer("QueuePage", {
+                       "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+                       "previous": serializers.URLField(allow_null=True),
+                       "results": serializers.ListField(child=serializers.JSONField())}), **PROBLEMS})
+    def get(self, request):
+        filters = selectors.queue_filters(request.query_params)
+        today = timezone.localdate()
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.review_queue_for(request.user, filters, today), request, self)
+        return paginator.get_paginated_response([queue_row(a, today) for a in page])
+
+
+def _detail(request, application_id: int) -> Response:
+    return Response(application_dict(selectors.application_get(request.user, application_id), request))
+
+
+class ClaimView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="review_claim", request=None, responses={200: dict, **PROBLEMS})
+    def post(self, request, application_id: int):
+        services.application_claim(application_id=application_id, reviewer=request.user)
+        return _detail(request, application_id)
+
+
+class ReleaseView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="review_release", request=None, responses={200: dict, **PROBLEMS})
+    def post(self, request, application_id: int):
+        services.application_release(application_id=application_id, reviewer=request.user)
+        return _detail(request, application_id)
+
+
+class ReturnView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="review_return", summary="Return for correction (note required)",
+                   request=NoteIn, responses={200: dict, **PROBLEMS})
+    def post(self, request, application_id: int):
+        note = _note(_body(request), required=True)
+        services.application_return(application_id=application_id, reviewer=request.user, note=note)
+        return _detail(request, application_id)
+
+
+class RejectView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="review_reject", summary="Reject (note required); issues the determination",
+                   request=NoteIn, responses={200: DeterminationOut, **PROBLEMS})
+    def post(self, request, application_id: int):
+        note = _note(_body(request), required=True)
+        evaluation = services.application_reject(application_id=application_id, reviewer=request.user, note=note)
+        return Response({"status": "rejected", "determination": determination_dict(evaluation.determination,
+                                                                                   request)})
+
+
+class ApproveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="review_approve",
+                   summary="Approve; issues the determination",
+                   description="`recognized_investment_cny` (optional, a decimal string or integer, at most the "
+                               "declared investment) replaces the declared figure for 第4条.",
+                   request=inline_serializer("ApproveIn", {
+                       "note": serializers.CharField(required=False),
+                       "recognized_investment_cny": serializers.CharField(required=False)}),
+                   responses={200: DeterminationOut, **PROBLEMS})
+    def post(self, request, application_id: int):
+        body = _body(request)
+        recognized = body.get("recognized_investment_cny")
+        if recognized is not None:
+            if isinstance(recognized, bool) or not MONEY_RE.fullmatch(str(recognized)):
+                raise DomainError(400, "invalid recognised investment",
+                                  [{"field": "recognized_investment_cny", "code": "invalid_format"}])
+            recognized = Decimal(str(recognized))
+        evaluation = services.application_approve(application_id=application_id, reviewer=request.user,
+                                                  note=_note(body, required=False), recognized_investment=recognized)
+        return Response({"status": "approved", "determination": determination_dict(evaluation.determination,
+                                                                                   request)})

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import CITY, JURISDICTIONS, Enterprise, Role, User
+from audit import services as audit
 from haidong_policy.problems import DomainError
 from measures import regions
 from measures.facts import CREDIT_CODE_RE, credit_code_check_char
@@ -86,6 +87,7 @@ def enterprise_register(*, username: str, password: str, name: str, credit_code:
     user.enterprise = enterprise
     user.set_password(password)
     user.save()
+    audit.record(action="account", obj=user, actor=user, note=f"registered enterprise {enterprise.credit_code}")
     return user
 
 
@@ -112,7 +114,14 @@ def account_create(*, username: str, password: str, role: str, credit_code: str 
         raise DomainError(400, problems[0]["message"])
     user.set_password(password)
     user.save()
+    audit.record(action="account", obj=user, actor=None, actor_name="create_account",
+                 note=f"created {role} {username} {user.enterprise or user.jurisdiction or ''}".strip())
     return user
+
+
+def account_changed(*, user: User, actor: User, note: str) -> None:
+    """An account change made elsewhere (the admin, a password change) into the audit log."""
+    audit.record(action="account", obj=user, actor=actor, note=note)
 
 
 def _enterprise_for(credit_code: str, name: str, registered_region: str, email: str) -> Enterprise:

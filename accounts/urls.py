@@ -7,7 +7,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
+    path("password/change/", views.PasswordChange.as_view(template_name="accounts/password_change.html"),
          name="password_change"),
     path("password/change/done/",
          auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),

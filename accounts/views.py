@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages as notices
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ENTERPRISE_FIELDS, RegistrationForm
-from accounts.services import enterprise_errors, enterprise_register
+from accounts.services import account_changed, enterprise_errors, enterprise_register
 from haidong_policy.problems import DomainError, problem
 from measures import messages
 
@@ -59,3 +60,10 @@ def register(request: HttpRequest) -> HttpResponse:
         "enterprise_fields": [form[name] for name in ENTERPRISE_FIELDS],
     }
     return render(request, "accounts/register.html", ctx)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_changed(user=form.user, actor=form.user, note="password changed")
+        return response

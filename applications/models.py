@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,19 +48,28 @@ class Application(models.Model):
     declared_investment_cny = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
     estimated_amount_cny = models.DecimalField(max_digits=15, decimal_places=2, default=0)
     tier = models.PositiveSmallIntegerField(default=0)
+    # Computed by the database from the state: 1 while the application waits in a review queue.
+    # An equality (`in_queue = 1`) the indexes below can be read in order with: a `state IN (…)`
+    # cannot, and a boolean column is written as a bare truth test that SQLite will not seek on.
+    in_queue = models.GeneratedField(
+        expression=Case(When(state__in=["submitted", "in_review"], then=Value(1)), default=Value(0)),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True)
 
     class Meta:
         indexes = [
             # My applications: WHERE enterprise_id = ? ORDER BY created_at DESC
             models.Index(fields=["enterprise", "-created_at"], name="app_enterprise_recent"),
-            # Review queue, oldest first: WHERE jurisdiction = ? AND state IN (…) ORDER BY submitted_at, id
-            models.Index(fields=["jurisdiction", "state", "submitted_at", "id"], name="app_queue"),
-            # City queue across jurisdictions: WHERE state IN (…) ORDER BY submitted_at, id
-            models.Index(fields=["state", "submitted_at", "id"], name="app_state_submitted"),
-            # Queue filter by tier: WHERE jurisdiction = ? AND state IN (…) AND tier = ?
-            models.Index(fields=["jurisdiction", "tier", "state"], name="app_queue_tier"),
-            # Queue filter by county (city admins): WHERE county = ? AND state IN (…)
-            models.Index(fields=["county", "state"], name="app_queue_county"),
+            # Reviewer queue: WHERE in_queue AND jurisdiction = ? ORDER BY submitted_at, id
+            # (also the overdue filter: … AND submitted_at < ?)
+            models.Index(fields=["in_queue", "jurisdiction", "submitted_at", "id"], name="app_queue"),
+            # City queue: WHERE in_queue ORDER BY submitted_at, id
+            models.Index(fields=["in_queue", "submitted_at", "id"], name="app_queue_all"),
+            # Tier filter: WHERE in_queue AND jurisdiction = ? AND tier = ? ORDER BY submitted_at, id
+            models.Index(fields=["in_queue", "jurisdiction", "tier", "submitted_at", "id"], name="app_queue_tier"),
+            # County filter (city admins): WHERE in_queue AND county = ? ORDER BY submitted_at, id
+            models.Index(fields=["in_queue", "county", "submitted_at", "id"], name="app_queue_county"),
+            # Overview counts: GROUP BY jurisdiction, state
+            models.Index(fields=["jurisdiction", "state"], name="app_jurisdiction_state"),
             # One-time rule and search: WHERE project_code = ? (or LIKE 'prefix%')
             models.Index(fields=["project_code"], name="app_project_code"),
         ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -17,7 +15,7 @@ from applications.api import PROBLEMS, application_dict, application_summary, de
 from applications.models import Application
 from haidong_policy.problems import DomainError
 from measures.api import read_json
-from measures.facts import MONEY_RE
+from measures.facts import parse_money
 from measures.serialize import money
 
 NoteIn = inline_serializer("NoteIn", {"note": serializers.CharField()})
@@ -138,10 +136,7 @@ class ApproveView(APIView):
         body = _body(request)
         recognized = body.get("recognized_investment_cny")
         if recognized is not None:
-            if isinstance(recognized, bool) or not MONEY_RE.fullmatch(str(recognized)):
-                raise DomainError(400, "invalid recognised investment",
-                                  [{"field": "recognized_investment_cny", "code": "invalid_format"}])
-            recognized = Decimal(str(recognized))
+            recognized = parse_money(recognized, "recognized_investment_cny")
         evaluation = services.application_approve(application_id=application_id, reviewer=request.user,
                                                   note=_note(body, required=False), recognized_investment=recognized)
         return Response({"status": "approved", "determination": determination_dict(evaluation.determination,

@@ -75,7 +75,7 @@ class QueueFilters(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     status: Literal["submitted", "in_review"] | None = None
-    tier: Literal[0, 1, 2] | None = None
+    tier: int | None = Field(default=None, ge=0, le=2)  # 0: no 第4条 subsidy
     county: str | None = Field(default=None, pattern=r"^\d{6}$")
     jurisdiction: str | None = Field(default=None, max_length=10)  # city admins: one jurisdiction's queue
     submitted_from: dt.date | None = None
@@ -106,7 +106,7 @@ def overdue_before(today: dt.date) -> dt.datetime:
 def review_queue_for(user: User, filters: QueueFilters, today: dt.date) -> QuerySet[Application]:
     """Submitted and in-review applications a reviewer (its jurisdiction) or a city admin (all) may
     work, oldest first. One query, whatever the size: everything shown is on the row or joined."""
-    qs = Application.objects.filter(state__in=QUEUE_STATES).select_related("enterprise", "claimed_by")
+    qs = Application.objects.filter(in_queue=1).select_related("enterprise", "claimed_by")
     if user.is_authenticated and user.is_reviewer:
         qs = qs.filter(jurisdiction=user.jurisdiction)
     elif user.is_authenticated and user.is_city_admin:
@@ -151,7 +151,7 @@ def city_overview(today: dt.date) -> dict:
         counts.setdefault(row["jurisdiction"], {})[row["state"]] = row["n"]
     granted = list(Grant.objects.values("payer_kind", "payer_region")
                    .annotate(total=Sum("amount_cny"), n=Count("id")).order_by("payer_kind", "payer_region"))
-    pending = list(Application.objects.filter(state__in=QUEUE_STATES, tier__gt=0).values("jurisdiction")
+    pending = list(Application.objects.filter(in_queue=1, tier__gt=0).values("jurisdiction")
                    .annotate(total=Sum("estimated_amount_cny"), n=Count("id")).order_by("jurisdiction"))
-    overdue = Application.objects.filter(state__in=QUEUE_STATES, submitted_at__lt=overdue_before(today)).count()
+    overdue = Application.objects.filter(in_queue=1, submitted_at__lt=overdue_before(today)).count()
     return {"counts": counts, "granted": granted, "pending": pending, "overdue": overdue}

@@ -9,6 +9,7 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from measures import messages
+from measures.facts import FactsError
 
 PROBLEM_TYPE = "about:blank"
 CONTENT_TYPE = "application/problem+json"
@@ -64,6 +65,8 @@ def _lang(request) -> str:
 def exception_handler(exc, context):
     request = context.get("request")
     lang = _lang(request)
+    if isinstance(exc, FactsError):
+        return field_errors_response(exc.errors, lang)
     if isinstance(exc, DomainError):
         if exc.errors is not None and exc.status == 400:
             return field_errors_response(exc.errors, lang)

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    TypeAdapter,
     ValidationError,
     WithJsonSchema,
 )
@@ -251,6 +252,14 @@ _CODES = {
     "string_too_short": "blank",
     "string_too_long": "too_long",
     "too_long": "too_long",
+    "literal_error": "invalid_choice",
+    "int_parsing": "invalid_format",
+    "bool_parsing": "invalid_format",
+    "date_parsing": "invalid_format",
+    "date_from_datetime_parsing": "invalid_format",
+    "string_pattern_mismatch": "invalid_format",
+    "greater_than": "out_of_range",
+    "less_than": "out_of_range",
 }
 
 
@@ -274,6 +283,18 @@ class FactsError(Exception):
     def __init__(self, errors: list[dict[str, str]]):
         super().__init__(errors)
         self.errors = errors
+
+
+_MONEY = TypeAdapter(Money)
+
+
+def parse_money(value: Any, field: str) -> Decimal:
+    """One amount of CNY checked like the facts' money (JSON integer or decimal string); FactsError
+    naming `field` otherwise."""
+    try:
+        return _MONEY.validate_python(value)
+    except ValidationError as exc:
+        raise FactsError([{**e, "field": field} for e in field_errors(exc)]) from None
 
 
 def parse_facts(data: Any) -> Facts:

@@ -17,8 +17,8 @@ def frozen_now():
 
     from tests.personas import NOW
 
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller  # .shift(seconds) moves the clock on
 
 
 @pytest.fixture(autouse=True)

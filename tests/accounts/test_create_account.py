@@ -73,3 +73,11 @@ def test_it_enforces_the_role_shape_in_the_database():
 
     with pytest.raises(IntegrityError):
         User.objects.create(username="half", role="enterprise")  # an enterprise user without an enterprise
+
+
+def test_it_records_account_creation_in_the_audit_log():
+    from audit.models import AuditEntry
+
+    create("rev", "--password", PASSWORD, "--role", "reviewer", "--jurisdiction", "park")
+    entry = AuditEntry.objects.get(action="account")
+    assert entry.object_id == str(User.objects.get(username="rev").pk) and "reviewer" in entry.note

@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import selectors, services
+from applications.determinations import pdf_filename
 from applications.models import Application, Attachment, Determination, State
 from haidong_policy.problems import DomainError
-from measures.api import PROBLEM_JSON, read_json
+from measures.api import PROBLEM_JSON, read_json, read_optional_json
 from measures.facts import Facts
 from measures.schemas import ProblemOut
 from measures.serialize import money
@@ -62,6 +63,13 @@ def application_summary(app: Application) -> dict:
     }
 
 
+def actor_label(actor, viewer) -> str:
+    """Enterprises see who acted by role, not a reviewer's login name (which could be locked out)."""
+    if viewer.is_enterprise and actor.enterprise_id != viewer.enterprise_id:
+        return actor.role
+    return actor.username
+
+
 def application_dict(app: Application, request) -> dict:
     lang = request.LANGUAGE_CODE
     return {
@@ -76,7 +84,7 @@ def application_dict(app: Application, request) -> dict:
         "attachments": [attachment_dict(a, request) for a in app.attachments.all()],
         "history": [
             {"at": _time(t.at), "from": t.from_state or None, "to": t.to_state, "note": t.note,
-             "actor": t.actor.username}
+             "actor": actor_label(t.actor, request.user)}
             for t in app.history.select_related("actor")
         ],
         "determination": determination_dict(app.determination, request) if hasattr(app, "determination") else None,
@@ -149,17 +157,16 @@ class SubmitView(APIView):
                    responses={200: inline_serializer("SubmitOut", {
                        "status": serializers.CharField(), "evaluation": serializers.JSONField()}), **PROBLEMS})
     def post(self, request, application_id: int):
-        # An empty body (or a form) is a plain submission; a JSON body may say {"declaration": …}.
-        body = read_json(request) if request.content_type == "application/json" and request.body.strip() else {}
-        if not isinstance(body, dict):
-            raise DomainError(400, "invalid body", [{"field": "body", "code": "not_an_object"}])
+        selectors.application_get(request.user, application_id)  # 404 before reading what is not yours
+        # An empty body is a plain submission; a body must be a JSON object, at most {"declaration": …}.
+        body = read_optional_json(request, ("declaration",))
         declaration = body.get("declaration", True)
         if not isinstance(declaration, bool):
             raise DomainError(400, "invalid body", [{"field": "declaration", "code": "invalid_type"}])
         evaluation = services.application_submit(application_id=application_id, user=request.user,
                                                  declaration=declaration)
         outcome = evaluation.outcome_en if request.LANGUAGE_CODE == "en" else evaluation.outcome
-        return Response({"id": application_id, "status": State.SUBMITTED, "evaluation": outcome})
+        return Response({"id": int(application_id), "status": State.SUBMITTED, "evaluation": outcome})
 
 
 class WithdrawView(APIView):
@@ -168,7 +175,11 @@ class WithdrawView(APIView):
     @extend_schema(operation_id="applications_withdraw", summary="Withdraw (draft or returned)",
                    request=None, responses={200: ApplicationOut, **PROBLEMS})
     def post(self, request, application_id: int):
-        services.application_withdraw(application_id=application_id, user=request.user)
+        selectors.application_get(request.user, application_id)  # 404 before reading what is not yours
+        note = read_optional_json(request, ("note",)).get("note", "")
+        if not isinstance(note, str):
+            raise DomainError(400, "invalid body", [{"field": "note", "code": "invalid_type"}])
+        services.application_withdraw(application_id=application_id, user=request.user, note=note)
         return _detail(application_id, request)
 
 
@@ -199,6 +210,24 @@ class AttachmentView(APIView):
                               **PROBLEMS})
     def get(self, request, application_id: int, attachment_id: int):
         return attachment_response(selectors.attachment_get(request.user, application_id, attachment_id))
+
+
+class DeterminationPdfView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="determination_pdf", summary="The determination as issued (the stored bytes)",
+                   responses={(200, "application/pdf"): OpenApiResponse(description="the PDF"), **PROBLEMS})
+    def get(self, request, application_id: int):
+        return determination_response(selectors.determination_for(request.user, application_id))
+
+
+def determination_response(determination: Determination) -> FileResponse:
+    """The stored bytes, never regenerated, under a name built from the number."""
+    response = FileResponse(determination.pdf.open("rb"), as_attachment=True,
+                            filename=pdf_filename(determination), content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Determination-SHA256"] = determination.sha256
+    return response
 
 
 def attachment_response(attachment: Attachment) -> FileResponse:

@@ -4,14 +4,18 @@ rolled-back decision takes no number."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, Decision, Determination, Evaluation, NumberSeries
+from applications.pdf import render_pdf
 from audit import services as audit
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -51,11 +55,29 @@ def determination_issue(*, application: Application, evaluation: Evaluation, dec
     amount = None
     if decision == Decision.APPROVED and measure4["status"] == "eligible":
         amount = Decimal(measure4["amount_cny"])
-    determination = Determination.objects.create(
+    determination = Determination(
         application=application, evaluation=evaluation, decision=decision, authority=key, authority_name=name,
         year=today.year, serial=serial, number=f"{prefix}〔{today.year}〕{serial}号",
         verification_code=verification_code(), amount_cny=amount, issued_at=now, issued_on=today, issued_by=actor,
     )
+    store_pdf(determination, render_pdf(determination))
+    determination.save()
     audit.record(action="determination", obj=determination, actor=actor, application=application,
                  note=determination.number)
     return determination
+
+
+def store_pdf(determination: Determination, pdf: bytes) -> None:
+    """Write the bytes once, with their digest. The file is written (and flushed to disk) before the
+    row commits, so a committed determination always has its file; it is never written again."""
+    if determination.pdf:
+        raise ValueError(f"{determination.number} already has its PDF: it is never regenerated")
+    determination.sha256 = hashlib.sha256(pdf).hexdigest()
+    determination.pdf.save(f"{determination.verification_code}.pdf", ContentFile(pdf), save=False)
+    with open(determination.pdf.path, "rb+") as stored:
+        os.fsync(stored.fileno())
+
+
+def pdf_filename(determination: Determination) -> str:
+    """决定书-东园补决〔2025〕7号.pdf"""
+    return f"决定书-{determination.number}.pdf"

@@ -14,7 +14,7 @@ from applications import selectors, services
 from applications.api import PROBLEMS, application_dict, application_summary, determination_dict
 from applications.models import Application
 from haidong_policy.problems import DomainError
-from measures.api import read_json
+from measures.api import read_optional_json
 from measures.facts import parse_money
 from measures.serialize import money
 
@@ -40,11 +40,8 @@ def queue_row(app: Application, today) -> dict:
     }
 
 
-def _body(request) -> dict:
-    body = read_json(request) if request.body.strip() else {}
-    if not isinstance(body, dict):
-        raise DomainError(400, "invalid body", [{"field": "body", "code": "not_an_object"}])
-    return body
+def _body(request, allowed: tuple[str, ...] = ("note",)) -> dict:
+    return read_optional_json(request, allowed)
 
 
 def _note(body: dict, *, required: bool) -> str:
@@ -133,7 +130,7 @@ class ApproveView(APIView):
                        "recognized_investment_cny": serializers.CharField(required=False)}),
                    responses={200: DeterminationOut, **PROBLEMS})
     def post(self, request, application_id: int):
-        body = _body(request)
+        body = _body(request, ("note", "recognized_investment_cny"))
         recognized = body.get("recognized_investment_cny")
         if recognized is not None:
             recognized = parse_money(recognized, "recognized_investment_cny")

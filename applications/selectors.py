@@ -27,10 +27,11 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
         return qs.none()
     if user.is_enterprise:
         return qs.filter(enterprise_id=user.enterprise_id)
+    # Never submitted (a draft, or a draft withdrawn before submission): the enterprise's alone.
     if user.is_reviewer:
-        return qs.filter(jurisdiction=user.jurisdiction).exclude(state=State.DRAFT)
+        return qs.filter(jurisdiction=user.jurisdiction, submitted_at__isnull=False)
     if user.is_city_admin:
-        return qs.exclude(state=State.DRAFT)
+        return qs.filter(submitted_at__isnull=False)
     return qs.none()
 
 
@@ -72,7 +73,8 @@ QUEUE_STATES = (State.SUBMITTED, State.IN_REVIEW)
 class QueueFilters(BaseModel):
     """The review queue's filters, from a query string; a bad one is a 400 naming it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Other query parameters (a shared link's tracking, say) are ignored, not refused.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     status: Literal["submitted", "in_review"] | None = None
     tier: int | None = Field(default=None, ge=0, le=2)  # 0: no 第4条 subsidy
@@ -155,3 +157,27 @@ def city_overview(today: dt.date) -> dict:
                    .annotate(total=Sum("estimated_amount_cny"), n=Count("id")).order_by("jurisdiction"))
     overdue = Application.objects.filter(in_queue=1, submitted_at__lt=overdue_before(today)).count()
     return {"counts": counts, "granted": granted, "pending": pending, "overdue": overdue}
+
+
+# --- determinations -------------------------------------------------------------------------------
+
+def determination_for(user: User, application_id: int):
+    """The determination of an application the user may see; 404 otherwise or when none is issued."""
+    application = application_get(user, application_id)
+    determination = getattr(application, "determination", None)
+    if determination is None or not determination.pdf:
+        raise DomainError(404, _("No determination has been issued for this application."))
+    return determination
+
+
+def determination_by_code(code: str):
+    """Anyone may verify a determination by its code (normalised: case, spaces, dashes)."""
+    from applications.determinations import CODE_ALPHABET, CODE_LENGTH
+    from applications.models import Determination
+
+    raw = "".join(c for c in code.upper() if c.isalnum())
+    if len(raw) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in raw):
+        return None
+    formatted = "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return Determination.objects.select_related("application__enterprise").filter(
+        verification_code=formatted).first()

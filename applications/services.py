@@ -76,7 +76,10 @@ def _checked_facts(enterprise: Enterprise, data: Any) -> tuple[dict, Facts]:
     if "as_of" in data:
         errors.append({"field": "as_of", "code": "unknown_field"})
     given = data.get("enterprise")
-    if isinstance(given, dict) and given.get("credit_code") not in (None, enterprise.credit_code):
+    code = given.get("credit_code") if isinstance(given, dict) else None
+    if code is not None and not isinstance(code, str):
+        errors.append({"field": "enterprise.credit_code", "code": "invalid_type"})
+    elif code is not None and code.strip().upper() != enterprise.credit_code:
         errors.append({"field": "enterprise.credit_code", "code": "not_your_enterprise"})
     if errors:
         raise DomainError(400, "invalid facts", errors)
@@ -314,10 +317,14 @@ def attachment_add(*, application_id: int, user: User, kind: str, upload: Upload
                             content_type=detected[0], size=upload.size, sha256=digest.hexdigest(),
                             uploaded_by=user, uploaded_at=now)
     attachment.file.save(f"upload{detected[1]}", upload, save=False)
-    attachment.save()
-    replaced = " (replaces an earlier file)" if application.attachments.filter(kind=kind).count() > 1 else ""
-    audit.record(action="attachment", obj=attachment, actor=user, application=application,
-                 note=f"{kind}: {attachment.original_name} sha256 {attachment.sha256}{replaced}")
+    try:
+        attachment.save()
+        replaced = " (replaces an earlier file)" if application.attachments.filter(kind=kind).count() > 1 else ""
+        audit.record(action="attachment", obj=attachment, actor=user, application=application,
+                     note=f"{kind}: {attachment.original_name} sha256 {attachment.sha256}{replaced}")
+    except Exception:
+        attachment.file.delete(save=False)  # no row, no file
+        raise
     application.updated_at = now
     application.save(update_fields=["updated_at"])
     return attachment

@@ -97,6 +97,8 @@ def _field_message(path: str, code: str, lang: str) -> str:
 @login_required
 @require_safe
 def my_applications(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_enterprise:  # reviewers and city admins work from their queue
+        return redirect("review-queue")
     lang = _lang(request)
     rows = []
     for app in selectors.application_list(request.user):

@@ -137,6 +137,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "eligibility_anon": env.get_rate("THROTTLE_ELIGIBILITY_ANON", "120/min"),
         "eligibility_user": env.get_rate("THROTTLE_ELIGIBILITY_USER", "600/min"),
+        "verify": env.get_rate("THROTTLE_VERIFY", "60/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Reverse proxies in front of the app whose X-Forwarded-For to trust. 0: the client is
@@ -197,4 +198,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},  # its INFO is a line per rendering step
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from applications import api as applications_api
-from applications import review_api
+from applications import review_api, verify
 from haidong_policy import problems
 from measures import api, views
 
@@ -26,6 +26,10 @@ api_v1 = [
             name="application-submit"),
     re_path(r"^applications/(?P<application_id>\d{1,12})/withdraw/?$", applications_api.WithdrawView.as_view(),
             name="application-withdraw"),
+    re_path(r"^verify/(?P<code>[0-9A-Za-z-]{1,40})/?$", verify.VerifyView.as_view(), name="verify"),
+    re_path(r"^applications/(?P<application_id>\d{1,12})/determination\.pdf$",
+            applications_api.DeterminationPdfView.as_view(),
+            name="determination-pdf"),
     re_path(r"^review/queue/?$", review_api.ReviewQueueView.as_view(), name="review-queue"),
     re_path(r"^applications/(?P<application_id>\d{1,12})/claim/?$", review_api.ClaimView.as_view(),
             name="application-claim"),
@@ -50,6 +54,10 @@ urlpatterns = [
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
+    path("review/", include("applications.review_urls")),
+    path("audit/", include("audit.urls")),
+    path("verify/", verify.verify_index, name="verify"),
+    path("verify/<str:code>/", verify.verify_code, name="verify-code"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Last: anything else under /api/ is a problem+json 404, also with DEBUG on.

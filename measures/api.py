@@ -68,9 +68,53 @@ def read_json(request) -> object:
     except RawPostDataException:  # a multipart form was already parsed: not JSON
         raise DomainError(400, "invalid JSON", [{"field": "body", "code": "invalid_json"}]) from None
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or absurd nesting
         raise DomainError(400, "invalid JSON", [{"field": "body", "code": "invalid_json"}]) from None
+    problem = _unfit(data)
+    if problem:
+        raise DomainError(400, "invalid JSON", [{"field": "body", "code": problem}])
+    return data
+
+
+MAX_DEPTH = 16  # the facts are 3 levels deep; nothing we take needs more
+
+
+def _unfit(data: object) -> str | None:
+    """What no body we accept contains: NUL characters (PostgreSQL cannot store them) or nesting
+    deeper than MAX_DEPTH (copying it would exhaust the stack). Iterative, so any depth is safe."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return "too_deep"
+        if isinstance(value, str):
+            if "\x00" in value:
+                return "invalid_character"
+        elif isinstance(value, dict):
+            stack.extend((k, depth) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None
+
+
+def read_optional_json(request, allowed: tuple[str, ...]) -> dict:
+    """An optional JSON object body (whatever its Content-Type says) with only `allowed` keys. An
+    empty body, or an empty form (what many clients send for a bare POST), is {}."""
+    if request._request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if not request._request.POST and not request._request.FILES:
+            return {}
+        raise DomainError(400, "invalid body", [{"field": "body", "code": "invalid_json"}])
+    if not request.body.strip():
+        return {}
+    body = read_json(request)
+    if not isinstance(body, dict):
+        raise DomainError(400, "invalid body", [{"field": "body", "code": "not_an_object"}])
+    unknown = [{"field": str(k), "code": "unknown_field"} for k in body if k not in allowed]
+    if unknown:
+        raise DomainError(400, "invalid body", unknown)
+    return body
 
 
 def facts_from(request) -> Facts:

@@ -186,3 +186,80 @@ def test_it_checks_the_one_time_rule_for_signed_in_eligibility_queries(client, a
     anonymous = client.post("/api/v1/eligibility", json.dumps(facts), content_type="application/json").json()
     assert anonymous["measures"][3]["status"] == "eligible"  # anonymous answers do not reveal grants
     assert [w["code"] for w in anonymous["warnings"]] == ["one_time_not_checked"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8", "text/plain"])
+def test_it_honours_a_refused_declaration_whatever_the_content_type(client, alice, app_id, content_type):
+    attach_all(client, app_id, alice)
+    r = client.post(f"{BASE}/{app_id}/submit", '{"declaration": false}', content_type=content_type, **auth(alice))
+    assert problem(r, 400)["errors"][0]["field"] == "declaration"
+    r = client.post(f"{BASE}/{app_id}/submit", '{"declaration": "no"}', content_type=content_type, **auth(alice))
+    assert problem(r, 400)["errors"][0] == {"field": "declaration", "code": "invalid_type",
+                                            "message": r.json()["errors"][0]["message"]}
+    assert Application.objects.get(pk=app_id).state == "draft"
+
+
+def test_it_refuses_unknown_fields_and_bad_bodies_on_actions(client, alice, app_id):
+    attach_all(client, app_id, alice)
+    r = client.post(f"{BASE}/{app_id}/submit", '{"declaration": true, "x": 1}', content_type="application/json",
+                    **auth(alice))
+    assert problem(r, 400)["errors"][0]["field"] == "x"
+    problem(client.post(f"{BASE}/{app_id}/withdraw", "{bad", content_type="application/json", **auth(alice)), 400)
+    assert Application.objects.get(pk=app_id).state == "draft"
+    r = client.post(f"{BASE}/{app_id}/submit", "", content_type="application/json", **auth(alice))
+    assert r.status_code == 200 and r.json()["id"] == app_id
+
+
+def test_it_keeps_never_submitted_applications_private(client, alice, app_id):
+    attach_all(client, app_id, alice, ["business_license"])
+    client.post(f"{BASE}/{app_id}/withdraw", **auth(alice))
+    attachment_id = Application.objects.get(pk=app_id).attachments.get().pk
+    for user in (reviewer("park"), reviewer("630202")):
+        problem(client.get(f"{BASE}/{app_id}", **auth(user)), 404)
+    from tests.personas import city_admin
+
+    admin = city_admin()
+    problem(client.get(f"{BASE}/{app_id}", **auth(admin)), 404)
+    problem(client.get(f"{BASE}/{app_id}/attachments/{attachment_id}", **auth(admin)), 404)
+
+
+def test_it_shows_reviewers_to_enterprises_by_role_not_login_name(client, alice, app_id):
+    attach_all(client, app_id, alice)
+    client.post(f"{BASE}/{app_id}/submit", **auth(alice))
+    park = reviewer("park")
+    client.post(f"{BASE}/{app_id}/return", '{"note": "请补充"}', content_type="application/json", **auth(park))
+    history = client.get(f"{BASE}/{app_id}", **auth(alice)).json()["history"]
+    assert [h["actor"] for h in history] == ["applicant", "applicant", "reviewer"]
+    assert client.get(f"{BASE}/{app_id}", **auth(park)).json()["history"][-1]["actor"] == "reviewer_park"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [('{"project": {"code": "2406-630202-04-01-532198", "name": "a\\u0000b"}}', "invalid_character"),
+     ('{"enterprise": ' + '{"x": ' * 40 + "1" + "}" * 41, "too_deep")],
+    ids=["nul", "deep"],
+)
+def test_it_refuses_bodies_no_database_should_see(client, alice, body, code):
+    r = client.post(BASE, body, content_type="application/json", **auth(alice))
+    assert problem(r, 400)["errors"][0]["code"] == code
+    token = client.post("/api/v1/auth/token", '{"username": "a\\u0000b", "password": "x"}',
+                        content_type="application/json")
+    assert problem(token, 400)["errors"][0]["code"] == "invalid_character"
+
+
+def test_it_accepts_its_own_credit_code_in_any_case(client, alice):
+    facts = application_facts()
+    facts["enterprise"]["credit_code"] = alice.enterprise.credit_code.lower()
+    assert post(client, BASE, facts, alice).status_code == 201
+    facts["enterprise"]["credit_code"] = 91
+    assert problem(post(client, BASE, facts, alice), 400)["errors"][0]["code"] == "invalid_type"
+
+
+def test_it_answers_404_for_an_attachment_of_another_application(client, alice, app_id):
+    attach_all(client, app_id, alice, ["business_license"])
+    theirs = Application.objects.get(pk=app_id).attachments.get().pk
+    other = other_enterprise()
+    facts = application_facts()
+    del facts["enterprise"]["credit_code"]
+    other_id = post(client, BASE, facts, other).json()["id"]
+    problem(client.get(f"{BASE}/{other_id}/attachments/{theirs}", **auth(other)), 404)

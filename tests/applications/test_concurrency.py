@@ -70,3 +70,23 @@ def test_it_lets_exactly_one_of_two_simultaneous_approvals_of_one_application_th
     assert len(errors) == 1 and getattr(errors[0], "status", None) == 409
     assert app.history.filter(to_state=State.APPROVED).count() == 1
     assert Grant.objects.count() == 1
+
+
+def test_it_numbers_concurrent_approvals_distinctly_and_consecutively():
+    needs_postgres()
+    from applications.models import Determination
+
+    alice, park = applicant(), reviewer("park")
+    apps = []
+    for i in range(4):
+        app = services.application_create(user=alice, facts=application_facts(code=f"2406-630202-04-01-10000{i}"))
+        for kind in REQUIRED_FOR_DATA_CENTRE:
+            services.attachment_add(application_id=app.pk, user=alice, kind=kind, upload=upload())
+        services.application_submit(application_id=app.pk, user=alice, declaration=True)
+        apps.append(app)
+    results = run_together(*[
+        (lambda pk=a.pk: services.application_approve(application_id=pk, reviewer=park)) for a in apps])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    serials = sorted(Determination.objects.values_list("serial", flat=True))
+    assert serials == [1, 2, 3, 4]
+    assert len(set(Determination.objects.values_list("number", flat=True))) == 4

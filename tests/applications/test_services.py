@@ -286,3 +286,32 @@ def test_it_stores_files_under_a_random_name_with_their_digest(alice, settings):
     assert attachment.file.path.startswith(str(settings.MEDIA_ROOT))
     assert attachment.size == len(attachment.file.open("rb").read())
     assert len(attachment.sha256) == 64 and attachment.content_type == "application/pdf"
+
+
+@pytest.mark.parametrize("final", ["withdrawn", "rejected", "approved"])
+def test_it_refuses_every_enterprise_action_once_decided_or_withdrawn(alice, park_reviewer, final):
+    app = draft(alice) if final == "withdrawn" else submitted(alice)
+    if final == "withdrawn":
+        services.application_withdraw(application_id=app.pk, user=alice, note="不再申请")
+    elif final == "rejected":
+        services.application_reject(application_id=app.pk, reviewer=park_reviewer, note="不符合")
+    else:
+        services.application_approve(application_id=app.pk, reviewer=park_reviewer)
+    refused(409, services.application_submit, application_id=app.pk, user=alice, declaration=True)
+    refused(409, services.application_withdraw, application_id=app.pk, user=alice)
+    refused(409, services.application_update, application_id=app.pk, user=alice, patch={})
+    refused(409, services.attachment_add, application_id=app.pk, user=alice, kind="business_license",
+            upload=upload())
+    last = Transition.objects.filter(application=app).last()
+    assert last.to_state == final and (last.note or final == "approved")
+
+
+def test_it_refuses_enterprise_actions_while_in_review_and_claims_while_returned(alice, park_reviewer):
+    app = submitted(alice)
+    services.application_claim(application_id=app.pk, reviewer=park_reviewer)
+    refused(409, services.application_submit, application_id=app.pk, user=alice, declaration=True)
+    refused(409, services.application_withdraw, application_id=app.pk, user=alice)
+    services.application_return(application_id=app.pk, reviewer=park_reviewer, note="请补充")
+    for fn in (services.application_claim, services.application_release):
+        refused(409, fn, application_id=app.pk, reviewer=park_reviewer)
+    refused(409, services.application_approve, application_id=app.pk, reviewer=park_reviewer)

@@ -1,0 +1,196 @@
+"""Determinations (决定书): the PDF's text, the number series, stored once, public verification."""
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
+from rest_framework.authtoken.models import Token
+
+from applications import services
+from applications.models import Determination, NumberSeries
+from applications.pdf import chinese_date
+from tests.personas import (
+    REQUIRED_FOR_DATA_CENTRE,
+    applicant,
+    application_facts,
+    other_enterprise,
+    reviewer,
+    upload,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+
+def submitted(user, circumstances=None, qualifications=None, **project):
+    facts = application_facts(**project)
+    if circumstances:
+        facts["circumstances"].update(circumstances)
+    if qualifications:
+        facts["enterprise"]["qualifications"] = qualifications
+    app = services.application_create(user=user, facts=facts)
+    for kind in REQUIRED_FOR_DATA_CENTRE:
+        services.attachment_add(application_id=app.pk, user=user, kind=kind, upload=upload())
+    services.application_submit(application_id=app.pk, user=user, declaration=True)
+    return app
+
+
+def text_of(determination) -> tuple[str, int]:
+    reader = PdfReader(determination.pdf.path)
+    return "".join(page.extract_text() for page in reader.pages).replace("\n", ""), len(reader.pages)
+
+
+@pytest.fixture
+def alice():
+    return applicant()
+
+
+@pytest.fixture
+def park():
+    return reviewer("park")
+
+
+def test_it_writes_an_approval_with_number_amount_payer_clauses_and_remedies(alice, park):
+    app = submitted(alice)
+    evaluation = services.application_approve(application_id=app.pk, reviewer=park, note="材料齐全")
+    determination = evaluation.determination
+    text, pages = text_of(determination)
+    for expected in ("东园补决〔2025〕1号", "海东工业园区管理委员会", "青海示例算力科技有限公司", "人民币壹佰万元整",
+                     "1,000,000.00", "第4条", "第1条", "东政办〔2024〕59号",
+                     evaluation.rules_version, "行政复议", "行政诉讼", "60日", "6个月", determination.verification_code,
+                     "二〇二五年三月一日", "一次性"):
+        assert expected in text, expected
+    assert pages <= 3
+
+
+def test_it_writes_a_rejection_with_its_reasons_and_clauses(alice, park):
+    app = submitted(alice, completed_on="2025-04-01")  # not yet built on 2025-03-01
+    evaluation = services.application_reject(application_id=app.pk, reviewer=park, note="项目尚未实际建成")
+    text, _pages = text_of(evaluation.determination)
+    for expected in ("东园补决〔2025〕1号", "不予批准", "项目尚未实际建成", "第4条", "晚于评估日期", "行政复议",
+                     evaluation.rules_version, "东政办〔2024〕59号"):
+        assert expected in text, expected
+    assert "人民币壹佰万元整" not in text
+
+
+def test_it_fits_a_determination_citing_all_twenty_measures_on_three_pages(alice, park):
+    everything = {"ai_model_training": "foundation_model", "scheduling_pilot": True, "scheduled_compute_pflops": "50",
+                  "green_data_center": True, "research_achievement": True, "high_level_talents": 3,
+                  "joint_training": True, "needs_land": True, "leases_standard_factory": True,
+                  "seeks_financing": True}
+    app = submitted(alice, circumstances=everything,
+                    qualifications=["high_tech_enterprise", "western_encouraged_industry", "tech_little_giant"])
+    evaluation = services.application_approve(application_id=app.pk, reviewer=park)
+    statuses = {m["number"]: m["status"] for m in evaluation.outcome["measures"]}
+    assert set(statuses.values()) <= {"eligible", "referred"} and len(statuses) == 20
+    text, pages = text_of(evaluation.determination)
+    assert all(f"第{n}条" in text for n in range(1, 21))
+    assert pages <= 3
+
+
+def test_it_numbers_each_authority_and_year_without_gaps(alice, park, frozen_now, monkeypatch):
+    first = submitted(alice)
+    second = submitted(alice, code="2406-630202-04-01-000002")
+    broken = submitted(alice, code="2406-630202-04-01-000003")
+    services.application_approve(application_id=first.pk, reviewer=park)
+    monkeypatch.setattr("applications.determinations.render_pdf", lambda d: (_ for _ in ()).throw(OSError("disk")))
+    with pytest.raises(OSError):
+        services.application_approve(application_id=broken.pk, reviewer=park)
+    monkeypatch.undo()
+    services.application_reject(application_id=second.pk, reviewer=park, note="不符合")
+    services.application_approve(application_id=broken.pk, reviewer=park)
+    assert list(Determination.objects.order_by("serial").values_list("number", flat=True)) == [
+        "东园补决〔2025〕1号", "东园补决〔2025〕2号", "东园补决〔2025〕3号"]
+    frozen_now.move_to("2026-01-05 10:00+08:00")
+    new_year = submitted(alice, code="2406-630202-04-01-000004")
+    assert services.application_approve(application_id=new_year.pk, reviewer=park).determination.number == \
+        "东园补决〔2026〕1号"
+    assert NumberSeries.objects.get(authority="park", year=2025).last_serial == 3
+
+
+def test_it_stores_the_pdf_once_and_serves_those_bytes(client, alice, park):
+    app = submitted(alice)
+    determination = services.application_approve(application_id=app.pk, reviewer=park).determination
+    stored = determination.pdf.open("rb").read()
+    assert hashlib.sha256(stored).hexdigest() == determination.sha256
+    token = Token.objects.create(user=alice).key
+    r = client.get(f"/api/v1/applications/{app.pk}/determination.pdf", HTTP_AUTHORIZATION=f"Token {token}")
+    served = b"".join(r.streaming_content)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and served == stored
+    assert "%E5%86%B3%E5%AE%9A%E4%B9%A6" in r["Content-Disposition"]  # 决定书 in the file name
+    other = Token.objects.create(user=other_enterprise()).key
+    assert client.get(f"/api/v1/applications/{app.pk}/determination.pdf",
+                      HTTP_AUTHORIZATION=f"Token {other}").status_code == 404
+    from applications.determinations import store_pdf
+
+    with pytest.raises(ValueError):
+        store_pdf(determination, b"%PDF-again")
+    assert determination.pdf.open("rb").read() == stored
+
+
+def test_it_verifies_by_code_publicly(client, alice, park):
+    app = submitted(alice)
+    determination = services.application_approve(application_id=app.pk, reviewer=park).determination
+    r = client.get(f"/api/v1/verify/{determination.verification_code}")
+    assert r.json() == {"valid": True, "number": "东园补决〔2025〕1号", "enterprise_name": "青海示例算力科技有限公司",
+                        "decision": "approved", "amount_cny": "1000000.00", "issued_on": "2025-03-01",
+                        "sha256": determination.sha256}
+    assert client.get(f"/api/v1/verify/{determination.verification_code.lower().replace('-', '')}").status_code == 200
+    missing = client.get("/api/v1/verify/AAAA-BBBB-CCCC-DDDD")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
+    page = client.get(f"/verify/{determination.verification_code}/")
+    assert page.status_code == 200 and "东园补决〔2025〕1号".encode() in page.content
+    assert client.get("/verify/AAAA-BBBB-CCCC-DDDD/").status_code == 404
+    assert client.get("/verify/", {"code": determination.verification_code}).status_code == 302
+
+
+def test_it_tells_whether_an_uploaded_pdf_is_the_issued_one(client, alice, park):
+    app = submitted(alice)
+    determination = services.application_approve(application_id=app.pk, reviewer=park).determination
+    original = determination.pdf.open("rb").read()
+    url = f"/verify/{determination.verification_code}/"
+    same = client.post(url, {"file": SimpleUploadedFile("d.pdf", original, "application/pdf")})
+    assert b"notice--success" in same.content and b"Not identical" not in same.content
+    tampered = bytearray(original)
+    tampered[len(tampered) // 2] ^= 1
+    changed = client.post(url, {"file": SimpleUploadedFile("d.pdf", bytes(tampered), "application/pdf")})
+    assert b"notice--warning" in changed.content
+    assert hashlib.sha256(bytes(tampered)).hexdigest().encode() in changed.content
+
+
+def test_it_throttles_verification_lookups(client, alice, park, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "verify": "3/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    codes = [client.get("/api/v1/verify/AAAA-BBBB-CCCC-DDDD").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    assert client.get("/verify/AAAA-BBBB-CCCC-DDDD/").status_code == 429
+
+
+def test_it_writes_dates_in_chinese_numerals():
+    import datetime as dt
+
+    assert chinese_date(dt.date(2025, 3, 1)) == "二〇二五年三月一日"
+    assert chinese_date(dt.date(2030, 12, 31)) == "二〇三〇年十二月三十一日"
+    assert chinese_date(dt.date(2026, 10, 20)) == "二〇二六年十月二十日"
+
+
+def test_it_answers_approve_with_the_determination_and_its_pdf_url(client, alice, park):
+    app = submitted(alice)
+    token = Token.objects.create(user=park).key
+    r = client.post(f"/api/v1/applications/{app.pk}/approve", "{}", content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Token {token}")
+    body = r.json()["determination"]
+    assert set(body) == {"number", "verification_code", "decision", "amount_cny", "sha256", "pdf_url"}
+    assert body["pdf_url"].endswith(f"/api/v1/applications/{app.pk}/determination.pdf")
+    assert len(body["sha256"]) == 64
+    pdf = client.get(body["pdf_url"], HTTP_AUTHORIZATION=f"Token {token}")
+    assert hashlib.sha256(b"".join(pdf.streaming_content)).hexdigest() == body["sha256"]
+
+
+def test_it_warns_at_start_up_when_fonts_or_harfbuzz_are_missing(monkeypatch):
+    from applications import checks, pdf
+
+    assert checks.pdf_requirements() == []  # this machine has them (make test installs them)
+    monkeypatch.setattr(pdf.ctypes.util, "find_library", lambda name: None)
+    warnings = checks.pdf_requirements()
+    assert [w.id for w in warnings] == ["applications.W001"] and "harfbuzz" in warnings[0].msg

@@ -1,0 +1,154 @@
+"""Reviewing an application in a real headless Chromium (Debian's /usr/bin/chromium) against a live
+server: a park reviewer logs in, filters the queue, claims an application, returns it with a note;
+the enterprise sees the note, corrects the facts and resubmits (through the services); the reviewer
+approves with a lower recognised investment and sees the determination number."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from applications import services
+from applications.models import Application, State
+from tests.personas import (
+    PASSWORD,
+    REQUIRED_FOR_DATA_CENTRE,
+    applicant,
+    application_facts,
+    city_admin,
+    other_enterprise,
+    reviewer,
+    upload,
+)
+
+from .test_filing_e2e import _allow_async_unsafe, browser, by_name, click, expect, fits, new_page  # noqa: F401
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def file_and_submit(user, code: str) -> Application:
+    facts = application_facts(code=code)
+    for identity in ("name", "credit_code", "registered_region"):
+        del facts["enterprise"][identity]
+    app = services.application_create(user=user, facts=facts)
+    for kind in REQUIRED_FOR_DATA_CENTRE:
+        services.attachment_add(application_id=app.pk, user=user, kind=kind, upload=upload(f"{kind}.pdf"))
+    services.application_submit(application_id=app.pk, user=user, declaration=True)
+    return app
+
+
+def log_in(page, username: str) -> None:
+    by_name(page, "username").fill(username)
+    by_name(page, "password").fill(PASSWORD)
+    click(page, "登录")
+
+
+def test_it_reviews_an_application_from_the_queue_to_the_determination(live_server, new_page):  # noqa: F811
+    alice = applicant()
+    app = file_and_submit(alice, "2406-630202-04-01-532198")
+    other = file_and_submit(other_enterprise(), "2406-630203-04-01-100001")
+    reviewer("park")
+
+    # A phone-sized window with JavaScript off: the queue and the review page are plain forms.
+    page = new_page(width=375, javascript=False)
+    page.goto(live_server.url + "/review/")
+    expect(page.locator("h1")).to_have_text("登录")
+    log_in(page, "reviewer_park")
+    expect(page.locator("h1")).to_have_text("审核队列")
+    expect(page.locator(".site-nav")).to_contain_text("审核队列")
+    expect(page.locator(f"#row-{app.pk}")).to_contain_text("¥320,000,000.00")
+    expect(page.locator(f"#row-{other.pk}")).to_be_visible()
+    fits(page)
+
+    # Filter by the enterprise's name, then claim its application from the list.
+    by_name(page, "q").fill("青海示例")
+    click(page, "查看")
+    expect(page.locator(f"#row-{other.pk}")).to_have_count(0)
+    expect(by_name(page, "q")).to_have_value("青海示例")
+    page.locator(f"#select-{app.pk}").check()
+    click(page, "认领所选申请")
+    expect(page.locator(f"#report-{app.pk}")).to_contain_text("已认领")
+    expect(page.locator(f"#row-{app.pk}")).to_contain_text("reviewer_park")
+    expect(by_name(page, "q")).to_have_value("青海示例")
+    fits(page)
+
+    # The review page: return without a note is refused beside the field, then with one.
+    page.locator(f"#row-{app.pk}").get_by_role("link", name=f"申请编号{app.pk}").click()
+    expect(page.locator("#application-status")).to_have_text("审核中")
+    expect(page.locator("#frozen .measure")).to_have_count(20)
+    fits(page)
+    click(page, "退回企业")
+    expect(page.locator('#return-form [data-field="note"] .field__error')).to_have_text("说明必填")
+    expect(page.locator("#application-status")).to_have_text("审核中")
+    by_name(page, "return-note").fill("请上传加盖公章的设备发票，并按发票核实设备投资额。")
+    click(page, "退回企业")
+    expect(page.locator(".flash")).to_contain_text("已退回补正")
+    expect(page.locator("#application-status")).to_have_text("退回修改")
+    expect(page.locator("#history")).to_contain_text("请上传加盖公章的设备发票")
+    expect(page.locator("#actions")).to_have_count(0)
+
+    # The enterprise sees the note on its own page, corrects the investment and resubmits.
+    enterprise_page = new_page(width=375, javascript=False)
+    enterprise_page.goto(live_server.url + f"/applications/{app.pk}/")
+    log_in(enterprise_page, "applicant")
+    expect(enterprise_page.locator('[role="alert"]')).to_contain_text("请上传加盖公章的设备发票")
+    services.application_update(application_id=app.pk, user=alice,
+                                patch={"project": {"equipment_investment_cny": "300000000.00"}})
+    services.attachment_add(application_id=app.pk, user=alice, kind="equipment_invoice",
+                            upload=upload("设备发票（盖章）.pdf"))
+    services.application_submit(application_id=app.pk, user=alice, declaration=True)
+
+    # Back in the queue; approve with a recognised investment below the declared one.
+    page.locator(".site-nav").get_by_role("link", name="审核队列").click()
+    expect(page.locator(f"#row-{app.pk}")).to_contain_text("已提交")
+    expect(page.locator(f"#row-{app.pk}")).to_contain_text("¥300,000,000.00")
+    page.locator(f"#row-{app.pk}").get_by_role("link", name=f"申请编号{app.pk}").click()
+    expect(page.locator("#attachments")).to_contain_text("设备发票（盖章）.pdf")
+    by_name(page, "approve-recognized_investment_cny").fill("300000000.01")
+    click(page, "批准并签发决定书")
+    field = page.locator('[data-field="recognized_investment_cny"]')
+    expect(field.locator(".field__error")).to_have_text("认定投资额（元）不能高于申报的投资额")
+    expect(by_name(page, "approve-recognized_investment_cny")).to_have_value("300000000.01")
+    expect(page.locator("#application-status")).to_have_text("已提交")
+    fits(page)
+    by_name(page, "approve-recognized_investment_cny").fill("250000000")
+    click(page, "批准并签发决定书")
+
+    number = f"东园补决〔{timezone.localdate().year}〕1号"
+    expect(page.locator(".flash")).to_contain_text(number)
+    expect(page.locator("#application-status")).to_have_text("已批准")
+    expect(page.locator("#determination-number")).to_have_text(number)
+    expect(page.locator("#determination")).to_contain_text("人民币壹佰万元整")
+    expect(page.locator("#declared-investment")).to_have_text("¥300,000,000.00")
+    expect(page.locator("#recognised-investment")).to_have_text("¥250,000,000.00")
+    expect(page.locator("#frozen")).to_contain_text("决定时评估")
+    fits(page)
+    assert Application.objects.get(pk=app.pk).state == State.APPROVED
+
+
+def test_it_gives_city_admins_the_overview_and_the_audit_log_on_a_phone(live_server, new_page):  # noqa: F811
+    app = file_and_submit(applicant(), "2406-630202-04-01-532198")
+    city_admin()
+    page = new_page(width=375, javascript=False)
+    page.goto(live_server.url + "/review/overview/")
+    log_in(page, "cityadmin")
+    expect(page.locator("h1")).to_have_text("统计概览")
+    expect(page.locator("#counts-park")).to_contain_text("海东工业园区")
+    expect(page.locator("#pending-total")).to_contain_text("¥1,000,000.00")
+    fits(page)
+    page.locator("#overdue-link").click()
+    expect(page.locator("h1")).to_have_text("审核队列")
+    expect(page.locator('[name="overdue"]')).to_have_value("true")
+    expect(page.locator("#queue-empty")).to_be_visible()
+
+    page.locator(".site-nav").get_by_role("link", name="审计日志").click()
+    expect(page.locator("h1")).to_have_text("审计日志")
+    fits(page)
+    by_name(page, "action").select_option("transition")
+    by_name(page, "application").fill(str(app.pk))
+    click(page, "查看")
+    expect(page.locator(".audit-table tbody tr")).to_have_count(2)
+    expect(page.locator(".audit-table")).to_contain_text("草稿 → 已提交")
+    expect(page.locator("#export-csv")).to_have_attribute(
+        "href", f"/audit/export.csv?action=transition&application={app.pk}")
+    fits(page)

@@ -8,14 +8,24 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-run system-test migrate demo bench messages clean
+
+.PHONY: run serve test setup system-run system-test migrate demo bench messages clean
 
 run: setup system-run migrate demo
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like, on this machine (README "Production"): gunicorn, DEBUG off, secrets from the
+# environment; needs SECRET_KEY, ALLOWED_HOSTS and a DATABASE_URL (PostgreSQL).
+serve: setup system-run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(VENV)/bin/gunicorn haidong_policy.wsgi -c haidong_policy/gunicorn.conf.py
 
 test: setup system-test
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/pytest -m "not slow"
 
 setup: $(STAMP)
 

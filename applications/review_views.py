@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages as notices
 from django.contrib.auth.decorators import login_required
@@ -253,10 +254,7 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
         "summary": presentation.facts_summary(evaluations[-1].facts if evaluations else application.facts, lang),
         "attachments": _attachments(application, lang),
         "history": history,
-        "determination": determination,
-        "determination_amount": outcome_presentation.figures(determination.amount_cny) if determination else None,
-        "determination_capitals": outcome_presentation.capitals(determination.amount_cny)
-        if determination and determination.amount_cny is not None else None,
+        "determination": presentation.determination_card(determination),
         "audit": presentation.audit_rows(application.audit_entries.all()),
         "queue_url": reverse("review-queue"),
     }
@@ -387,6 +385,7 @@ def approve(request: HttpRequest, application_id: int) -> HttpResponse:
 @login_required
 @require_safe
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})  # the review page frames it; the site default is 'none'
 def attachment_inline(request: HttpRequest, application_id: int, attachment_id: int) -> HttpResponse:
     """The stored file shown in the review page's frame: inline, never sniffed into another type,
     only to those who may see the application."""

@@ -3,11 +3,20 @@ by the switch); the API follows `Accept-Language` (zh-hans|en, default zh-hans) 
 
 from __future__ import annotations
 
+import logging
+import re
+import time
+import uuid
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from haidong_policy import logs
 from measures.messages import DEFAULT_LANGUAGE, language
+
+logger = logging.getLogger("haidong_policy.requests")
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def api_language(header: str) -> str:
@@ -32,3 +41,29 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response
+
+
+class RequestLogMiddleware:
+    """A request id for every request (the client's X-Request-ID when it is sane, else a new one),
+    sent back in the response and written on one structured log line with status and duration."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex
+        token = logs.request_id.set(rid)
+        start = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = rid
+            user = getattr(request, "user", None)
+            logger.info("request", extra={"fields": {
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "ms": round((time.perf_counter() - start) * 1000, 1),
+                "user": user.pk if user is not None and user.is_authenticated else None,
+                "client": request.META.get("REMOTE_ADDR")}})
+            return response
+        finally:
+            logs.request_id.reset(token)

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
 from applications import api as applications_api
 from applications import review_api, verify
-from haidong_policy import problems
+from haidong_policy import health, problems
 from measures import api, views
 
 handler400 = "haidong_policy.problems.handler400"
@@ -51,7 +51,9 @@ urlpatterns = [
     path("", views.calculator, name="calculator"),
     path("measures/", views.catalogue_page, name="catalogue"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    re_path(r"^api/docs/?$", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
     path("review/", include("applications.review_urls")),

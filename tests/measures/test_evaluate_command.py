@@ -236,7 +236,7 @@ def test_it_runs_from_manage_py_reading_stdin() -> None:
     text = jsonl(TIER_1) + "oops\n" + jsonl(TIER_2)
     executable = str(python if python.exists() else sys.executable)
     command = [executable, str(base / "manage.py"), "evaluate", "--lang", "en"]
-    done = subprocess.run(  # noqa: S603 - a fixed command line
+    done = subprocess.run(
         command,
         input=text.encode(), capture_output=True, cwd=base, timeout=120, check=False,
     )

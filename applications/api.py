@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from applications import selectors, services
 from applications.determinations import pdf_filename
 from applications.models import Application, Attachment, Determination, State
+from applications.schemas import ApplicationOut, ApplicationPageOut, AttachmentOut, SubmitOut
 from haidong_policy.problems import DomainError
 from measures.api import PROBLEM_JSON, read_json, read_optional_json
 from measures.facts import Facts
@@ -28,14 +30,6 @@ class ApplicationFacts(Facts):
 
 
 PROBLEMS = {(code, PROBLEM_JSON): OpenApiResponse(ProblemOut) for code in (400, 401, 403, 404, 409)}
-ApplicationOut = inline_serializer("ApplicationOut", {
-    "id": serializers.IntegerField(), "status": serializers.ChoiceField(State.choices),
-    "jurisdiction": serializers.CharField(), "facts": serializers.JSONField(),
-    "evaluations": serializers.ListField(child=serializers.JSONField()),
-    "attachments": serializers.ListField(child=serializers.JSONField()),
-    "history": serializers.ListField(child=serializers.JSONField()),
-    "determination": serializers.JSONField(allow_null=True),
-})
 
 
 def _time(value) -> str | None:
@@ -110,10 +104,7 @@ class ApplicationsView(APIView):
 
     @extend_schema(operation_id="applications_list", summary="Applications you may see, newest first",
                    parameters=[OpenApiParameter("status", str, enum=State.values), OpenApiParameter("page", int)],
-                   responses={200: inline_serializer("ApplicationPage", {
-                       "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-                       "previous": serializers.URLField(allow_null=True),
-                       "results": serializers.ListField(child=serializers.JSONField())}), **PROBLEMS})
+                   responses={200: ApplicationPageOut, **PROBLEMS})
     def get(self, request):
         status = request.query_params.get("status") or None
         if status is not None and status not in State.values:
@@ -154,8 +145,7 @@ class SubmitView(APIView):
                    description="Submitting through the API makes the declaration; `{\"declaration\": false}` "
                                "refuses it. Incomplete facts or attachments: 400 naming each one.",
                    request=inline_serializer("SubmitIn", {"declaration": serializers.BooleanField(default=True)}),
-                   responses={200: inline_serializer("SubmitOut", {
-                       "status": serializers.CharField(), "evaluation": serializers.JSONField()}), **PROBLEMS})
+                   responses={200: SubmitOut, **PROBLEMS})
     def post(self, request, application_id: int):
         selectors.application_get(request.user, application_id)  # 404 before reading what is not yours
         # An empty body is a plain submission; a body must be a JSON object, at most {"declaration": …}.
@@ -192,9 +182,8 @@ class AttachmentsView(APIView):
                        "kind": serializers.ChoiceField(["business_license", "project_filing", "investment_audit",
                                                         "equipment_invoice", "rack_acceptance"]),
                        "file": serializers.FileField()})},
-                   responses={201: inline_serializer("AttachmentOut", {
-                       "id": serializers.IntegerField(), "kind": serializers.CharField(),
-                       "size": serializers.IntegerField(), "sha256": serializers.CharField()}), **PROBLEMS})
+                   responses={201: AttachmentOut, **PROBLEMS, (415, PROBLEM_JSON): OpenApiResponse(
+                       ProblemOut, description="The body is not multipart/form-data")})
     def post(self, request, application_id: int):
         selectors.application_get(request.user, application_id)  # 404 before reading what is not yours
         attachment = services.attachment_add(application_id=application_id, user=request.user,
@@ -206,7 +195,8 @@ class AttachmentView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="attachments_download", summary="The stored file",
-                   responses={(200, "application/octet-stream"): OpenApiResponse(description="the file"),
+                   responses={**{(200, media): OpenApiResponse(OpenApiTypes.BINARY, description="the file as uploaded")
+                                 for _signature, media, _suffix in services.SIGNATURES},
                               **PROBLEMS})
     def get(self, request, application_id: int, attachment_id: int):
         return attachment_response(selectors.attachment_get(request.user, application_id, attachment_id))
@@ -216,7 +206,8 @@ class DeterminationPdfView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="determination_pdf", summary="The determination as issued (the stored bytes)",
-                   responses={(200, "application/pdf"): OpenApiResponse(description="the PDF"), **PROBLEMS})
+                   responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the PDF"),
+                              **PROBLEMS})
     def get(self, request, application_id: int):
         return determination_response(selectors.determination_for(request.user, application_id))
 

@@ -76,6 +76,11 @@ def store_pdf(determination: Determination, pdf: bytes) -> None:
     determination.pdf.save(f"{determination.verification_code}.pdf", ContentFile(pdf), save=False)
     with open(determination.pdf.path, "rb+") as stored:
         os.fsync(stored.fileno())
+    directory = os.open(os.path.dirname(determination.pdf.path), os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the new name too, so the file survives a power cut, not only a crash
+    finally:
+        os.close(directory)
 
 
 def pdf_filename(determination: Determination) -> str:

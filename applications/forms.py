@@ -25,6 +25,9 @@ FACT_STEPS = ("enterprise", "project", "circumstances")
 # The enterprise's identity comes from the account; only these enterprise facts are the applicant's.
 EDITABLE_ENTERPRISE = ("enterprise.sectors", "enterprise.activities", "enterprise.qualifications")
 HAS_PROJECT = "has_project"
+# The buttons of the confirmation shown when "No" is chosen while a project is saved.
+REMOVE_PROJECT = "remove_project"
+CONFIRM, KEEP = "confirm", "keep"
 
 
 def step_paths(step: str) -> tuple[str, ...]:
@@ -57,9 +60,12 @@ def initial_from_facts(facts: dict[str, Any], step: str) -> dict[str, Any]:
 class StepForm(CalculatorForm):
     """The facts of one wizard step (enterprise, project or circumstances)."""
 
-    def __init__(self, *args: Any, step: str, lang: str, today: dt.date, **kwargs: Any):
+    def __init__(self, *args: Any, step: str, lang: str, today: dt.date, saved_project: dict | None = None,
+                 **kwargs: Any):
         super().__init__(*args, lang=lang, today=today, **kwargs)
         self.step = step
+        # The project as stored: choosing "No" then removes it, but only once confirmed.
+        self.saved_project = saved_project if step == "project" else None
         paths = step_paths(step)
         fields = {path: self.fields[path] for path in paths}
         if step == "project":
@@ -78,13 +84,33 @@ class StepForm(CalculatorForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.step == "project" and data.get(HAS_PROJECT) == NO:
-            entered = [p for p in step_paths("project") if _fact(SPEC[p][0], data.get(p)) is not None]
-            if entered:
-                # Never drop what was typed without the applicant saying so.
-                self.add_error(HAS_PROJECT, _("You entered project details: choose “Yes” to keep them, or "
-                                              "clear them to apply without a project."))
+        # Never drop what was typed without the applicant saying so (with a project saved, the
+        # view asks to confirm its removal instead, naming what would be lost).
+        if (self.step == "project" and data.get(HAS_PROJECT) == NO and not self.saved_project
+                and self.entered_project()):
+            self.add_error(HAS_PROJECT, _("You entered project details: choose “Yes” to keep them, or "
+                                          "clear them to apply without a project."))
         return data
+
+    def entered_project(self) -> list[str]:
+        """The project fields holding a value on the page."""
+        data = self.cleaned_data
+        return [p for p in step_paths("project") if _fact(SPEC[p][0], data.get(p)) is not None]
+
+    @property
+    def removes_project(self) -> bool:
+        """"No" is chosen while a project is saved (valid forms only)."""
+        return self.step == "project" and bool(self.saved_project) and self.cleaned_data.get(HAS_PROJECT) == NO
+
+    @property
+    def removal_confirmed(self) -> bool:
+        return self.data.get(REMOVE_PROJECT) == CONFIRM
+
+    def unsaved_project(self) -> list[str]:
+        """The labels of project fields typed on the page but not saved: removing the project
+        discards them too, so the confirmation names them. Needs the saved facts as `initial`."""
+        changed = set(self.changed_data)
+        return [str(self.fields[p].label) for p in self.entered_project() if p in changed]
 
     def patch(self) -> dict[str, Any]:
         """A JSON merge patch (RFC 7396) for the step's group: an empty field deletes its fact."""

@@ -66,6 +66,8 @@ class Application(models.Model):
             models.Index(fields=["in_queue", "submitted_at", "id"], name="app_queue_all"),
             # Tier filter: WHERE in_queue AND jurisdiction = ? AND tier = ? ORDER BY submitted_at, id
             models.Index(fields=["in_queue", "jurisdiction", "tier", "submitted_at", "id"], name="app_queue_tier"),
+            # Tier filter (city admins, every jurisdiction): WHERE in_queue AND tier = ? ORDER BY submitted_at, id
+            models.Index(fields=["in_queue", "tier", "submitted_at", "id"], name="app_queue_tier_all"),
             # County filter (city admins): WHERE in_queue AND county = ? ORDER BY submitted_at, id
             models.Index(fields=["in_queue", "county", "submitted_at", "id"], name="app_queue_county"),
             # Overview counts: GROUP BY jurisdiction, state

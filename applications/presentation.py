@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CITY, JURISDICTIONS
-from applications.models import Attachment, AttachmentKind, Evaluation, State, Transition
+from applications.models import Attachment, AttachmentKind, Decision, Determination, Evaluation, State, Transition
 from measures import labels, parameters, regions
 from measures import presentation as outcome_presentation
 from measures.forms import SPEC
@@ -136,6 +137,13 @@ def timeline(transitions: Iterable[Transition], lang: str) -> list[dict[str, Any
     return rows
 
 
+def return_note(transition: Transition | None) -> dict[str, Any] | None:
+    """The reviewer's note of the latest return, for the top of every wizard step."""
+    if transition is None:
+        return None
+    return {"at": transition.at, "note": transition.note}
+
+
 def attachment_groups(attachments: Iterable[Attachment], required: Iterable[str], lang: str,
                       download_url: Callable[[Attachment], str]) -> list[dict[str, Any]]:
     """One entry per attachment kind: required or not, the current file and the replaced ones."""
@@ -176,6 +184,28 @@ def evaluation_card(evaluation: Evaluation, lang: str) -> dict[str, Any]:
         "recognized_figures": outcome_presentation.figures(evaluation.recognized_investment_cny),
         "result": result,
         "measures": [m for chapter in result["chapters"] for m in chapter["measures"]],
+    }
+
+
+def determination_card(determination: Determination | None) -> dict[str, Any] | None:
+    """The issued determination (决定书): number, decision, amount in figures and capitals, issue
+    date, verification code with its public page, the PDF as issued and its SHA-256."""
+    if determination is None:
+        return None
+    return {
+        "number": determination.number,
+        "decision": determination.decision,
+        "decision_label": str(determination.get_decision_display()),
+        "approved": determination.decision == Decision.APPROVED,
+        "amount_figures": outcome_presentation.figures(determination.amount_cny),
+        "amount_capitals": outcome_presentation.capitals(determination.amount_cny),
+        "issued_on": determination.issued_on,
+        "authority_name": determination.authority_name,
+        "verification_code": determination.verification_code,
+        "verify_url": reverse("verify-code", args=[determination.verification_code]),
+        "pdf_url": reverse("api:determination-pdf", args=[determination.application_id])
+        if determination.pdf else None,
+        "sha256": determination.sha256,
     }
 
 

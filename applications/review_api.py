@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from pydantic import BaseModel
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -13,20 +14,23 @@ from rest_framework.views import APIView
 from applications import selectors, services
 from applications.api import PROBLEMS, application_dict, application_summary, determination_dict
 from applications.models import Application
+from applications.schemas import ApplicationOut, DecisionOut, QueuePageOut
 from haidong_policy.problems import DomainError
 from measures.api import read_optional_json
 from measures.facts import parse_money
 from measures.serialize import money
 
 NoteIn = inline_serializer("NoteIn", {"note": serializers.CharField()})
-DeterminationOut = inline_serializer("DecisionOut", {
-    "status": serializers.CharField(),
-    "determination": inline_serializer("DeterminationOut", {
-        "number": serializers.CharField(), "verification_code": serializers.CharField(),
-        "decision": serializers.ChoiceField(["approved", "rejected"]),
-        "amount_cny": serializers.CharField(allow_null=True), "sha256": serializers.CharField(),
-        "pdf_url": serializers.URLField(allow_null=True)}),
-})
+
+
+def query_parameters(model: type[BaseModel]) -> list[OpenApiParameter]:
+    """The query parameters a pydantic filters model validates, documented as it checks them."""
+    parameters = []
+    for name, prop in model.model_json_schema()["properties"].items():
+        variants = [v for v in prop.get("anyOf", [prop]) if v.get("type") != "null"]
+        schema = {k: v for k, v in variants[0].items() if k not in ("title", "default")}
+        parameters.append(OpenApiParameter(name, schema))
+    return parameters
 
 
 def queue_row(app: Application, today) -> dict:
@@ -58,13 +62,8 @@ class ReviewQueueView(APIView):
 
     @extend_schema(operation_id="review_queue", summary="Your jurisdiction's submitted and in-review applications",
                    description="Oldest first. City admins see every jurisdiction (or one, with `jurisdiction`).",
-                   parameters=[OpenApiParameter(n, t) for n, t in (
-                       ("status", str), ("tier", int), ("county", str), ("jurisdiction", str),
-                       ("submitted_from", str), ("submitted_to", str), ("overdue", bool), ("q", str), ("page", int))],
-                   responses={200: inline_serializer("QueuePage", {
-                       "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-                       "previous": serializers.URLField(allow_null=True),
-                       "results": serializers.ListField(child=serializers.JSONField())}), **PROBLEMS})
+                   parameters=query_parameters(selectors.QueueFilters),
+                   responses={200: QueuePageOut, **PROBLEMS})
     def get(self, request):
         filters = selectors.queue_filters(request.query_params)
         today = timezone.localdate()
@@ -80,7 +79,7 @@ def _detail(request, application_id: int) -> Response:
 class ClaimView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="review_claim", request=None, responses={200: dict, **PROBLEMS})
+    @extend_schema(operation_id="review_claim", request=None, responses={200: ApplicationOut, **PROBLEMS})
     def post(self, request, application_id: int):
         services.application_claim(application_id=application_id, reviewer=request.user)
         return _detail(request, application_id)
@@ -89,7 +88,7 @@ class ClaimView(APIView):
 class ReleaseView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="review_release", request=None, responses={200: dict, **PROBLEMS})
+    @extend_schema(operation_id="review_release", request=None, responses={200: ApplicationOut, **PROBLEMS})
     def post(self, request, application_id: int):
         services.application_release(application_id=application_id, reviewer=request.user)
         return _detail(request, application_id)
@@ -99,7 +98,7 @@ class ReturnView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="review_return", summary="Return for correction (note required)",
-                   request=NoteIn, responses={200: dict, **PROBLEMS})
+                   request=NoteIn, responses={200: ApplicationOut, **PROBLEMS})
     def post(self, request, application_id: int):
         note = _note(_body(request), required=True)
         services.application_return(application_id=application_id, reviewer=request.user, note=note)
@@ -110,7 +109,7 @@ class RejectView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="review_reject", summary="Reject (note required); issues the determination",
-                   request=NoteIn, responses={200: DeterminationOut, **PROBLEMS})
+                   request=NoteIn, responses={200: DecisionOut, **PROBLEMS})
     def post(self, request, application_id: int):
         note = _note(_body(request), required=True)
         evaluation = services.application_reject(application_id=application_id, reviewer=request.user, note=note)
@@ -128,7 +127,7 @@ class ApproveView(APIView):
                    request=inline_serializer("ApproveIn", {
                        "note": serializers.CharField(required=False),
                        "recognized_investment_cny": serializers.CharField(required=False)}),
-                   responses={200: DeterminationOut, **PROBLEMS})
+                   responses={200: DecisionOut, **PROBLEMS})
     def post(self, request, application_id: int):
         body = _body(request, ("note", "recognized_investment_cny"))
         recognized = body.get("recognized_investment_cny")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accounts.models import User
 from applications import workdays
-from applications.models import Application, Attachment, Grant, State
+from applications.models import Application, Attachment, Grant, State, Transition
 from haidong_policy.problems import DomainError
 from measures.facts import field_errors
 
@@ -50,6 +50,12 @@ def application_list(user: User, *, status: str | None = None) -> QuerySet[Appli
     return qs.order_by("-created_at", "-pk")
 
 
+def latest_return(application: Application) -> Transition | None:
+    """The latest return for correction (with the reviewer's note), if the application was ever returned."""
+    return (application.history.select_related("actor").filter(to_state=State.RETURNED)
+            .order_by("-at", "-pk").first())
+
+
 def attachment_get(user: User, application_id: int, attachment_id: int) -> Attachment:
     application = application_get(user, application_id)
     attachment = application.attachments.filter(pk=attachment_id).first()
@@ -70,6 +76,9 @@ def project_already_granted(project_code: str | None, *, exclude_application_id:
 QUEUE_STATES = (State.SUBMITTED, State.IN_REVIEW)
 
 
+NO_NUL = r"^[^\x00]*$"
+
+
 class QueueFilters(BaseModel):
     """The review queue's filters, from a query string; a bad one is a 400 naming it."""
 
@@ -79,11 +88,12 @@ class QueueFilters(BaseModel):
     status: Literal["submitted", "in_review"] | None = None
     tier: int | None = Field(default=None, ge=0, le=2)  # 0: no 第4条 subsidy
     county: str | None = Field(default=None, pattern=r"^\d{6}$")
-    jurisdiction: str | None = Field(default=None, max_length=10)  # city admins: one jurisdiction's queue
+    # Free text goes into SQL: no NUL, which PostgreSQL cannot take (it was a 500 there).
+    jurisdiction: str | None = Field(default=None, max_length=10, pattern=NO_NUL)  # city admins: one's queue
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
     overdue: bool | None = None
-    q: str | None = Field(default=None, max_length=100)
+    q: str | None = Field(default=None, max_length=100, pattern=NO_NUL)
     page: int = Field(default=1, ge=1, le=1_000_000)
 
 

@@ -10,13 +10,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from applications.models import Determination
+from applications.schemas import VerifyOut
 from applications.selectors import determination_by_code
 from haidong_policy.problems import DomainError
 from measures.api import PROBLEM_JSON, _CurrentRate
@@ -47,13 +47,9 @@ class VerifyView(APIView):
     throttle_classes = [VerifyThrottle]
 
     @extend_schema(operation_id="verify", summary="Verify a determination by its code",
-                   responses={200: inline_serializer("VerifyOut", {
-                       "valid": serializers.BooleanField(), "number": serializers.CharField(),
-                       "enterprise_name": serializers.CharField(), "decision": serializers.CharField(),
-                       "amount_cny": serializers.CharField(allow_null=True), "issued_on": serializers.DateField(),
-                       "sha256": serializers.CharField()}),
-                       (404, PROBLEM_JSON): OpenApiResponse(ProblemOut),
-                       (429, PROBLEM_JSON): OpenApiResponse(ProblemOut)})
+                   responses={200: VerifyOut,
+                              (404, PROBLEM_JSON): OpenApiResponse(ProblemOut),
+                              (429, PROBLEM_JSON): OpenApiResponse(ProblemOut)})
     def get(self, request, code: str):
         determination = determination_by_code(code)
         if determination is None:

@@ -19,13 +19,23 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from applications import presentation, selectors, services
 from applications.api import attachment_response
-from applications.forms import FACT_STEPS, STEP_TITLES, STEPS, StepForm, WithdrawForm, initial_from_facts
+from applications.forms import (
+    FACT_STEPS,
+    HAS_PROJECT,
+    KEEP,
+    REMOVE_PROJECT,
+    STEP_TITLES,
+    STEPS,
+    StepForm,
+    WithdrawForm,
+    initial_from_facts,
+)
 from applications.models import Application, AttachmentKind, State
 from haidong_policy.problems import DomainError
 from measures import labels, messages, regions
 from measures import presentation as outcome_presentation
 from measures.facts import parse_facts
-from measures.forms import REGIONS_DATALIST, field_for_path, region_options
+from measures.forms import REGIONS_DATALIST, YES, field_for_path, region_options
 
 RESUME_KEY = "resume-step-%s"
 
@@ -171,40 +181,63 @@ def _wizard_ctx(request: HttpRequest, lang: str, application: Application, step:
         "step_count": len(STEPS),
         "steps": _steps_nav(application, step),
         "previous_url": _step_url(application.pk, STEPS[index - 1]) if index else None,
+        # Returned: the reviewer's note stays in view on every step until the application is resubmitted.
+        "return_note": presentation.return_note(selectors.latest_return(application))
+        if application.state == State.RETURNED else None,
     }
 
 
-def _saved(request: HttpRequest, application: Application, step: str) -> HttpResponse:
-    """After a step is saved: on to the next step, or back to the list when the applicant leaves."""
+def _saved(request: HttpRequest, application: Application, step: str, done: str | None = None) -> HttpResponse:
+    """After a step is saved: on to the next step, or back to the list when the applicant leaves.
+    `done` replaces the "Saved" notice; an empty one shows none (the caller has said what happened)."""
     following = _next_step(step)
     request.session[RESUME_KEY % application.pk] = following
     if request.POST.get("then") == "leave":
         notices.success(request, _("Draft saved. Continue it from My applications whenever you are ready."))
         return redirect("my-applications")
-    notices.success(request, _("Saved: %(step)s.") % {"step": STEP_TITLES[step]})
+    if done is None:
+        done = _("Saved: %(step)s.") % {"step": STEP_TITLES[step]}
+    if done:
+        notices.success(request, done)
     return redirect("application-step", application.pk, following)
 
 
 def _facts_step(request: HttpRequest, application: Application, step: str) -> HttpResponse:
     lang = _lang(request)
     today = timezone.localdate()
+    initial = initial_from_facts(application.facts, step)
+    saved_project = application.facts.get("project")
+    removal = None
     if request.method == "POST":
-        form = StepForm(request.POST, step=step, lang=lang, today=today)
-        if form.is_valid():
-            try:
-                services.application_update(application_id=application.pk, user=request.user, patch=form.patch())
-            except DomainError as exc:
-                if exc.status == 409:
-                    return _not_editable(request, application)
-                if exc.status != 400:
-                    raise _refused(exc) from None
-                for error in exc.errors or []:
-                    form.add_error(field_for_path(error["field"], form),
-                                   _field_message(error["field"], error["code"], lang))
+        data = request.POST
+        keep = step == "project" and data.get(REMOVE_PROJECT) == KEEP
+        if keep:  # "No, keep the project": the page again with "Yes" and everything typed, nothing saved
+            data = data.copy()
+            data[HAS_PROJECT] = YES
+            notices.info(request, _("The project is kept. Save this step to keep any changes you made."))
+        form = StepForm(data, initial=initial, step=step, lang=lang, today=today, saved_project=saved_project)
+        if not keep and form.is_valid():
+            if form.removes_project and not form.removal_confirmed:
+                # "No" while a project is saved: ask first, naming what would be lost.
+                removal = {"name": saved_project.get("name"), "code": saved_project.get("code"),
+                           "unsaved": form.unsaved_project()}
             else:
-                return _saved(request, application, step)
+                try:
+                    services.application_update(application_id=application.pk, user=request.user,
+                                                patch=form.patch())
+                except DomainError as exc:
+                    if exc.status == 409:
+                        return _not_editable(request, application)
+                    if exc.status != 400:
+                        raise _refused(exc) from None
+                    for error in exc.errors or []:
+                        form.add_error(field_for_path(error["field"], form),
+                                       _field_message(error["field"], error["code"], lang))
+                else:
+                    done = _("The project is removed from the application.") if form.removes_project else None
+                    return _saved(request, application, step, done=done)
     else:
-        form = StepForm(initial=initial_from_facts(application.facts, step), step=step, lang=lang, today=today)
+        form = StepForm(initial=initial, step=step, lang=lang, today=today, saved_project=saved_project)
     enterprise = application.enterprise
     ctx = {
         **_wizard_ctx(request, lang, application, step),
@@ -219,6 +252,7 @@ def _facts_step(request: HttpRequest, application: Application, step: str) -> Ht
             {"label": labels.field("enterprise.phone", lang), "value": enterprise.phone},
             {"label": labels.field("enterprise.email", lang), "value": enterprise.email},
         ] if step == "enterprise" else [],
+        "removal": removal,
         "regions_datalist": REGIONS_DATALIST,
         "region_options": region_options(lang),
     }
@@ -232,37 +266,53 @@ def _region_text(code: str, lang: str) -> str:
 
 
 def _attachments_step(request: HttpRequest, application: Application) -> HttpResponse:
+    """One form with a file input per kind: every chosen file is stored on its own (one service call
+    each), so a refused file holds back none of the others, and each kind reports what happened."""
     lang = _lang(request)
     errors: dict[str, str] = {}
+    stored: set[str] = set()
+    summary_error = None
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
-        try:
-            attachment = services.attachment_add(application_id=application.pk, user=request.user, kind=kind,
-                                                 upload=upload)
-        except DomainError as exc:
-            if exc.status == 409:
-                return _not_editable(request, application)
-            if exc.status != 400:
-                raise _refused(exc) from None
-            path = f"attachments.{kind}" if kind in AttachmentKind.values else "kind"
-            for error in exc.errors or []:
-                code = "file_too_large" if error["code"] == "too_large" else error["code"]
-                errors[kind] = messages.field_error(path, code, lang)
-        else:
+        chosen = [(kind, request.FILES[f"attachments.{kind}"]) for kind in AttachmentKind.values
+                  if f"attachments.{kind}" in request.FILES]
+        for kind, upload in chosen:
+            try:
+                attachment = services.attachment_add(application_id=application.pk, user=request.user, kind=kind,
+                                                     upload=upload)
+            except DomainError as exc:
+                if exc.status == 409:
+                    return _not_editable(request, application)
+                if exc.status != 400:
+                    raise _refused(exc) from None
+                errors[kind] = " ".join(messages.field_error(f"attachments.{kind}", e["code"], lang)
+                                        for e in exc.errors or [])
+            else:
+                stored.add(kind)
+                notices.success(request, _("Uploaded: %(kind)s (%(name)s).")
+                                % {"kind": labels.field(f"attachments.{kind}", lang),
+                                   "name": attachment.original_name})
+        then = request.POST.get("then")
+        if not errors and then in ("next", "leave"):
+            return _saved(request, application, "attachments", done="")
+        if not errors and chosen:
             request.session[RESUME_KEY % application.pk] = "attachments"
-            notices.success(request, _("Uploaded: %(kind)s (%(name)s).")
-                            % {"kind": labels.field(f"attachments.{kind}", lang), "name": attachment.original_name})
-            return redirect(_step_url(application.pk, "attachments", f"a-{kind}"))
+            return redirect(_step_url(application.pk, "attachments"))
+        if not chosen:
+            summary_error = _("Choose a file for at least one kind, then upload.")
     required = services.required_attachments(parse_facts(application.facts))
     groups = presentation.attachment_groups(application.attachments.all(), required, lang,
                                             lambda a: reverse("attachment-download", args=[application.pk, a.pk]))
     for group in groups:
         group["error"] = errors.get(group["kind"])
+        group["stored"] = group["kind"] in stored
+    error_list = [{"anchor": g["field_id"], "message": g["error"]} for g in groups if g["error"]]
+    if summary_error:
+        error_list.append({"anchor": groups[0]["field_id"], "message": summary_error})
     ctx = {
         **_wizard_ctx(request, lang, application, "attachments"),
         "groups": groups,
-        "errors": [{"anchor": g["field_id"], "message": g["error"]} for g in groups if g["error"]],
+        "errors": error_list,
+        "partly_stored": bool(stored and errors),
     }
     return render(request, "applications/step_attachments.html", ctx)
 
@@ -319,13 +369,15 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     history = presentation.timeline(application.history.select_related("actor"), lang)
     facts = parse_facts(application.facts)
     reviewer_notes = [h for h in history if h["reviewer_note"]]
+    returned = application.state == State.RETURNED
+    decided = application.state in presentation.DECIDED_STATES
     ctx = {
         **_page(request, lang),
         "application": application,
         "state_label": presentation.state_label(application.state),
         "history": history,
         "reviewer_notes": reviewer_notes,
-        "latest_note": reviewer_notes[-1] if reviewer_notes else None,
+        "latest_note": presentation.return_note(selectors.latest_return(application)) if returned else None,
         "evaluations": [presentation.evaluation_card(e, lang) for e in reversed(application.evaluations.all())],
         "attachments": presentation.attachment_groups(
             application.attachments.all(), services.required_attachments(facts), lang,
@@ -335,8 +387,10 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         "resume_url": _resume_url(request, application) if editable else None,
         "review_url": _step_url(application.pk, "review") if editable else None,
         "can_withdraw": editable,
-        "returned": application.state == State.RETURNED,
-        "decided": application.state in presentation.DECIDED_STATES,
+        "returned": returned,
+        "decided": decided,
+        "determination": presentation.determination_card(getattr(application, "determination", None))
+        if decided else None,
     }
     return render(request, "applications/detail.html", ctx)
 

@@ -15,20 +15,26 @@ Reports numbers only: it asserts no speed and exits 0 whatever they are.
 
 from __future__ import annotations
 
-import argparse
-import copy
-import datetime as dt
-import itertools
-import os
-import platform
-import statistics
 import sys
-import time
-import types
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+# `python bench/eligibility.py` puts bench/ first on sys.path, where bench/queue.py would shadow the
+# standard library's queue: take it off before anything imports that.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+
+import argparse  # noqa: E402
+import copy  # noqa: E402
+import datetime as dt  # noqa: E402
+import itertools  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import types  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +42,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haidong_policy.settings")
 # Production-like: DEBUG off and the default throttle rates. Each request comes from its own client
 # address (see _timed_posts), so the throttle does its real per-request work without refusing.
 os.environ["DEBUG"] = "false"
+os.environ["SECURE_SSL_REDIRECT"] = "false"  # in-process over plain HTTP
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log lines in the output
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 os.environ["ALLOWED_HOSTS"] = "testserver"
 for name in ("THROTTLE_ELIGIBILITY_ANON", "THROTTLE_ELIGIBILITY_USER"):

@@ -27,6 +27,8 @@ import time  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haidong_policy.settings")
 os.environ["DEBUG"] = "false"
+os.environ["SECURE_SSL_REDIRECT"] = "false"  # in-process over plain HTTP
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log lines in the output
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 os.environ["ALLOWED_HOSTS"] = "testserver"
 TMP = tempfile.mkdtemp(prefix="bench-queue-")

@@ -30,6 +30,8 @@ LANGUAGE_HEADER = OpenApiParameter(
     description="Language of messages (codes never change); default zh-hans",
 )
 PROBLEM_JSON = "application/problem+json"
+# Anonymous use is allowed, but a token that is sent must be valid (a revoked one is not ignored).
+BAD_TOKEN = OpenApiResponse(ProblemOut, description="An Authorization token was sent and is not valid")
 
 
 class _CurrentRate:
@@ -144,6 +146,7 @@ class EligibilityView(APIView):
         responses={
             200: EligibilityOut,
             (400, PROBLEM_JSON): OpenApiResponse(ProblemOut, description="Bad input: one error per bad field"),
+            (401, PROBLEM_JSON): BAD_TOKEN,
             (429, PROBLEM_JSON): OpenApiResponse(ProblemOut, description="Throttled; see Retry-After"),
         },
         examples=[
@@ -174,7 +177,8 @@ def entry_dict(entry: catalogue.Entry, as_of) -> dict:
 
 
 class MeasureListView(APIView):
-    @extend_schema(operation_id="measures_list", summary="The measure catalogue", responses={200: MeasureListOut})
+    @extend_schema(operation_id="measures_list", summary="The measure catalogue",
+                   responses={200: MeasureListOut, (401, PROBLEM_JSON): BAD_TOKEN})
     def get(self, request):
         today = timezone.localdate()
         zh, en = catalogue.legal_clauses(), catalogue.english_clauses()
@@ -190,7 +194,8 @@ class MeasureListView(APIView):
 
 class MeasureDetailView(APIView):
     @extend_schema(operation_id="measures_detail", summary="One measure",
-                   responses={200: MeasureEntryOut, (404, PROBLEM_JSON): ProblemOut})
+                   responses={200: MeasureEntryOut, (401, PROBLEM_JSON): BAD_TOKEN,
+                              (404, PROBLEM_JSON): ProblemOut})
     def get(self, request, number: str):
         entry = catalogue.entry(int(number))
         if entry is None:

@@ -92,6 +92,15 @@ def test_it_filters_the_queue(client, alice, park, frozen_now):
     assert {e["field"] for e in body["errors"]} == {"tier", "submitted_from"}
 
 
+def test_it_refuses_a_nul_character_in_the_free_text_filters(client, park):
+    # PostgreSQL cannot take NUL in a query: this was a 500 there (found probing inputs while fuzzing).
+    for name in ("q", "jurisdiction"):
+        body = problem(client.get(QUEUE, {name: "a\x00b"}, **auth(park)), 400)
+        assert [(e["field"], e["code"]) for e in body["errors"]] == [(name, "invalid_format")]
+    body = problem(client.get(QUEUE, {"q": "a\x00b"}, **auth(city_admin())), 400)
+    assert body["errors"][0]["field"] == "q"
+
+
 def test_it_keeps_the_queue_to_a_constant_number_of_queries(client, alice, park, django_assert_max_num_queries):
     for i in range(3):
         submitted(alice, code=f"2406-630202-04-01-00000{i}")

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+from .helpers import expect
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (apt install chromium)"),
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-expect = playwright_api.expect
+pytestmark = [pytest.mark.e2e]
 
 TIER_1_TEXT = {
     "enterprise.name": "青海示例算力科技有限公司",
@@ -31,41 +20,6 @@ TIER_1_TEXT = {
     "project.completed_on": "2025-01-15",
     "as_of": "2025-03-01",
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _allow_async_unsafe():
-    # Playwright's sync API runs an event loop in this thread; Django's database teardown would
-    # otherwise refuse to run "from an async context".
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
-
-
-@pytest.fixture(scope="module")
-def browser(_allow_async_unsafe):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make(width: int = 1024, javascript: bool = True):
-        context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def field(page, path: str):

@@ -5,11 +5,13 @@ approves with a lower recognised investment and sees the determination number.""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
-from django.utils import timezone
 
 from applications import services
-from applications.models import Application, State
+from applications.models import Application, Determination, State
 from tests.personas import (
     PASSWORD,
     REQUIRED_FOR_DATA_CENTRE,
@@ -21,9 +23,11 @@ from tests.personas import (
     upload,
 )
 
-from .test_filing_e2e import _allow_async_unsafe, browser, by_name, click, expect, fits, new_page  # noqa: F401
+from .helpers import by_name, click, expect, fits
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# The clock stands inside the policy's validity (see conftest.policy_clock), for the data the test
+# files through the services as for the pages the live server renders.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("policy_clock")]
 
 
 def file_and_submit(user, code: str) -> Application:
@@ -43,7 +47,7 @@ def log_in(page, username: str) -> None:
     click(page, "登录")
 
 
-def test_it_reviews_an_application_from_the_queue_to_the_determination(live_server, new_page):  # noqa: F811
+def test_it_reviews_an_application_from_the_queue_to_the_determination(live_server, new_page):
     alice = applicant()
     app = file_and_submit(alice, "2406-630202-04-01-532198")
     other = file_and_submit(other_enterprise(), "2406-630203-04-01-100001")
@@ -92,6 +96,12 @@ def test_it_reviews_an_application_from_the_queue_to_the_determination(live_serv
     enterprise_page.goto(live_server.url + f"/applications/{app.pk}/")
     log_in(enterprise_page, "applicant")
     expect(enterprise_page.locator('[role="alert"]')).to_contain_text("请上传加盖公章的设备发票")
+    # The note stays in view on every step of the correction.
+    enterprise_page.locator(".actions-box").get_by_role("link", name="修改并重新提交").click()
+    expect(enterprise_page.locator("#return-note")).to_contain_text("请上传加盖公章的设备发票")
+    enterprise_page.locator(".steps").get_by_role("link", name="核对并提交").click()
+    expect(enterprise_page.locator("#return-note")).to_contain_text("请上传加盖公章的设备发票")
+    fits(enterprise_page)
     services.application_update(application_id=app.pk, user=alice,
                                 patch={"project": {"equipment_investment_cny": "300000000.00"}})
     services.attachment_add(application_id=app.pk, user=alice, kind="equipment_invoice",
@@ -114,7 +124,7 @@ def test_it_reviews_an_application_from_the_queue_to_the_determination(live_serv
     by_name(page, "approve-recognized_investment_cny").fill("250000000")
     click(page, "批准并签发决定书")
 
-    number = f"东园补决〔{timezone.localdate().year}〕1号"
+    number = "东园补决〔2025〕1号"
     expect(page.locator(".flash")).to_contain_text(number)
     expect(page.locator("#application-status")).to_have_text("已批准")
     expect(page.locator("#determination-number")).to_have_text(number)
@@ -125,8 +135,19 @@ def test_it_reviews_an_application_from_the_queue_to_the_determination(live_serv
     fits(page)
     assert Application.objects.get(pk=app.pk).state == State.APPROVED
 
+    # The PDF as issued, through the reviewer's session, and its public verification page.
+    determination = Determination.objects.get(application=app)
+    expect(page.locator("#determination-sha256")).to_have_text(determination.sha256)
+    with page.expect_download() as download:
+        page.locator("#determination-pdf").click()
+    assert hashlib.sha256(Path(download.value.path()).read_bytes()).hexdigest() == determination.sha256
+    page.locator("#determination-verify").click()
+    expect(page.locator(".facts-table")).to_contain_text(number)
+    expect(page.locator(".facts-table")).to_contain_text(determination.sha256)
+    fits(page)
 
-def test_it_gives_city_admins_the_overview_and_the_audit_log_on_a_phone(live_server, new_page):  # noqa: F811
+
+def test_it_gives_city_admins_the_overview_and_the_audit_log_on_a_phone(live_server, new_page):
     app = file_and_submit(applicant(), "2406-630202-04-01-532198")
     city_admin()
     page = new_page(width=375, javascript=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html import unescape
 
@@ -9,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from applications import services
-from applications.models import Application, Attachment, State
+from applications.models import Application, Attachment, Determination, State
 from tests.personas import (
     PDF,
     PNG,
@@ -236,13 +237,69 @@ def test_it_does_not_drop_project_details_when_no_project_is_chosen(client, alic
     assert "project" not in app.facts
 
 
-def test_it_removes_the_project_when_the_applicant_says_there_is_none(client, alice):
+def test_it_removes_the_project_when_the_applicant_says_there_is_none_and_confirms(client, alice):
     app = filed(alice)
     response = client.post(step_url(app.pk, "project"), {"has_project": "no"})
+    assert response.status_code == 200
+    assert "删除已保存的项目信息？" in element(html_of(response), id="remove-project")
+    app.refresh_from_db()
+    assert app.facts["project"]["name"] == "乐都绿色算力中心一期"  # nothing removed before the confirmation
+    response = client.post(step_url(app.pk, "project"), {"has_project": "no", "remove_project": "confirm"})
     assert response.status_code == 302
+    assert response["Location"] == step_url(app.pk, "circumstances")
     app.refresh_from_db()
     assert "project" not in app.facts
     assert app.project_code == ""
+
+
+def test_it_offers_to_remove_the_saved_project_without_clearing_every_field(client, alice):
+    app = filed(alice)
+    html = html_of(client.get(step_url(app.pk, "project")))
+    assert 'value="乐都绿色算力中心一期"' in html
+    # What the browser sends when only "No" is chosen: every saved value is still in its field.
+    response = client.post(step_url(app.pk, "project"), {**PROJECT_STEP, "has_project": "no"})
+    assert response.status_code == 200
+    html = html_of(response)
+    confirmation = element(html, id="remove-project")
+    assert "乐都绿色算力中心一期" in confirmation and "2406-630202-04-01-532198" in confirmation
+    assert 'name="remove_project" value="confirm"' in confirmation
+    assert "confirm-removal__unsaved" not in confirmation  # nothing typed beyond what is saved
+    assert "error-summary" not in html
+    assert 'value="320000000.00"' in element(html, data_field="project.equipment_investment_cny")
+    # The first button of the form (pressing Enter in a field) keeps the project, never removes it.
+    assert html.index('value="keep"') < html.index('value="confirm"') < html.index('name="then"')
+    response = client.post(step_url(app.pk, "project"),
+                           {**PROJECT_STEP, "has_project": "no", "remove_project": "confirm"}, follow=True)
+    assert response.redirect_chain == [(step_url(app.pk, "circumstances"), 302)]
+    assert "已从申请中删除项目信息" in element(html_of(response), class_="flash")
+    app.refresh_from_db()
+    assert "project" not in app.facts
+    assert app.jurisdiction == "630202"
+    html = html_of(client.get(step_url(app.pk, "project")))
+    assert 'name="has_project" value="no" required id="f-has_project_1" checked' in html
+    assert 'value="乐都绿色算力中心一期"' not in html
+
+
+def test_it_names_unsaved_project_values_before_removing_and_keeps_them_on_request(client, alice):
+    app = filed(alice)
+    data = {**PROJECT_STEP, "has_project": "no", "project.name": "乐都绿色算力中心二期", "project.standard_racks": ""}
+    response = client.post(step_url(app.pk, "project"), data)
+    assert response.status_code == 200
+    html = html_of(response)
+    unsaved = text_of(element(html, class_="confirm-removal__unsaved"))
+    assert "项目名称" in unsaved
+    assert "标准机架数" not in unsaved  # cleared, not typed: nothing of it would be lost
+    assert 'value="乐都绿色算力中心二期"' in element(html, data_field="project.name")
+    response = client.post(step_url(app.pk, "project"), {**data, "remove_project": "keep"})
+    assert response.status_code == 200
+    html = html_of(response)
+    assert 'id="remove-project"' not in html
+    assert "项目信息已保留" in element(html, class_="flash")
+    assert 'name="has_project" value="yes" required id="f-has_project_0" checked' in html
+    assert 'value="乐都绿色算力中心二期"' in element(html, data_field="project.name")
+    app.refresh_from_db()
+    assert app.facts["project"]["name"] == "乐都绿色算力中心一期"
+    assert app.facts["project"]["standard_racks"] == 1200
 
 
 def test_it_requires_a_project_code_to_describe_a_project(client, alice):
@@ -290,49 +347,97 @@ def test_it_marks_the_required_attachments(client, alice):
     assert "可选" in element(html, id="a-rack_acceptance")
 
 
-def test_it_uploads_and_replaces_an_attachment_keeping_the_earlier_version(client, alice):
+def test_it_has_one_upload_form_with_a_file_input_per_kind(client, alice):
+    app = new_draft(client)
+    html = html_of(client.get(step_url(app.pk, "attachments")))
+    form = element(html, id="attachments-form")
+    assert form.count('enctype="multipart/form-data"') == 1
+    for kind in REQUIRED_FOR_DATA_CENTRE:
+        assert f'name="attachments.{kind}" id="f-attachments.{kind}"' in element(form, id=f"a-{kind}")
+    assert form.count('type="file"') == len(REQUIRED_FOR_DATA_CENTRE)
+    assert form.count('value="upload"') == 1
+    assert "<form" not in form[1:]  # no form of its own per kind
+
+
+def test_it_uploads_every_chosen_file_at_once_and_replaces_keeping_the_earlier_version(client, alice):
     app = new_draft(client)
     url = step_url(app.pk, "attachments")
-    response = client.post(url, {"kind": "business_license", "file": upload("执照.pdf", PDF)})
+    response = client.post(url, {"attachments.business_license": upload("执照.pdf", PDF),
+                                 "attachments.project_filing": upload("备案.pdf", PDF), "then": "upload"})
     assert response.status_code == 302
-    assert response["Location"] == url + "#a-business_license"
-    client.post(url, {"kind": "business_license", "file": upload("执照-新.png", PNG, "image/png")})
+    assert response["Location"] == url
+    html = html_of(client.get(url))
+    flash = text_of(element(html, class_="flash"))
+    assert "已上传：营业执照（执照.pdf）" in flash and "已上传：项目备案（核准）文件（备案.pdf）" in flash
+    assert "备案.pdf" in element(html, id="a-project_filing")
+    client.post(url, {"attachments.business_license": upload("执照-新.png", PNG, "image/png"), "then": "upload"})
     html = html_of(client.get(url))
     section = element(html, id="a-business_license")
     assert "执照-新.png" in element(section, class_="attachment__current")
     assert "执照.pdf" in element(section, class_="attachment__history")
-    current = app.attachments.get(superseded_at__isnull=True)
+    assert set(app.attachments.filter(superseded_at__isnull=True).values_list("kind", flat=True)) == {
+        "business_license", "project_filing"}
+    current = app.attachments.get(kind="business_license", superseded_at__isnull=True)
     assert current.content_type == "image/png"
     download = client.get(reverse("attachment-download", args=[app.pk, current.pk]))
     assert b"".join(download.streaming_content) == PNG
     assert download["Content-Type"] == "image/png"
 
 
-def test_it_refuses_a_file_that_is_not_a_pdf_beside_its_kind(client, alice):
+def test_it_stores_the_good_files_and_refuses_the_bad_one_beside_its_kind(client, alice):
     app = new_draft(client)
-    response = client.post(step_url(app.pk, "attachments"),
-                           {"kind": "project_filing", "file": upload("filing.pdf", b"MZ not a pdf")})
+    response = client.post(step_url(app.pk, "attachments"), {
+        "attachments.business_license": upload("执照.pdf", PDF),
+        "attachments.project_filing": upload("filing.pdf", b"MZ not a pdf"),
+        "attachments.investment_audit": upload("决算.png", PNG, "image/png"),
+        "then": "upload",
+    })
     assert response.status_code == 200
     html = html_of(response)
     section = element(html, id="a-project_filing")
-    assert "项目备案（核准）文件只接受PDF、JPEG或PNG文件（按文件内容识别）" in section
+    assert "项目备案（核准）文件只接受PDF、JPEG或PNG文件（按文件内容识别）" in element(section, class_="field__error")
     assert 'aria-invalid="true"' in section
-    assert not app.attachments.exists()
+    summary = element(html, id="error-summary")
+    assert "部分文件未上传" in summary
+    assert 'href="#f-attachments.project_filing"' in summary
+    for kind, name in (("business_license", "执照.pdf"), ("investment_audit", "决算.png")):
+        stored = element(html, id=f"a-{kind}")
+        assert "刚刚上传" in stored and name in stored
+        assert "field__error" not in stored
+    flash = text_of(element(html, class_="flash"))
+    assert "执照.pdf" in flash and "决算.png" in flash and "filing.pdf" not in flash
+    assert sorted(app.attachments.values_list("kind", flat=True)) == ["business_license", "investment_audit"]
 
 
 def test_it_refuses_a_file_over_20_mb_beside_its_kind(client, alice):
     app = new_draft(client)
     big = PDF + b"0" * (21 * 1024 * 1024)
-    response = client.post(step_url(app.pk, "attachments"), {"kind": "investment_audit",
-                                                             "file": upload("audit.pdf", big)})
+    response = client.post(step_url(app.pk, "attachments"), {"attachments.investment_audit": upload("audit.pdf", big)})
     assert "投资审计或决算报告超过20 MB" in element(html_of(response), id="a-investment_audit")
     assert not app.attachments.exists()
 
 
 def test_it_asks_for_a_file_when_none_is_chosen(client, alice):
     app = new_draft(client)
-    response = client.post(step_url(app.pk, "attachments"), {"kind": "business_license"})
-    assert "营业执照必填" in element(html_of(response), id="a-business_license")
+    response = client.post(step_url(app.pk, "attachments"), {"then": "upload"})
+    assert response.status_code == 200
+    assert "请至少为一类材料选择文件" in element(html_of(response), id="error-summary")
+    assert not app.attachments.exists()
+
+
+def test_it_uploads_the_chosen_files_before_continuing_or_leaving(client, alice):
+    app = new_draft(client)
+    url = step_url(app.pk, "attachments")
+    response = client.post(url, {"attachments.business_license": upload("执照.pdf"), "then": "next"})
+    assert response["Location"] == step_url(app.pk, "review")
+    response = client.post(url, {"attachments.rack_acceptance": upload("验收.pdf"), "then": "leave"})
+    assert response["Location"] == reverse("my-applications")
+    assert sorted(app.attachments.values_list("kind", flat=True)) == ["business_license", "rack_acceptance"]
+    assert client.post(url, {"then": "next"})["Location"] == step_url(app.pk, "review")
+    # A refused file keeps the applicant on the step, with the error beside it.
+    response = client.post(url, {"attachments.project_filing": upload("x.pdf", b"not a pdf"), "then": "next"})
+    assert response.status_code == 200
+    assert "field__error" in element(html_of(response), id="a-project_filing")
 
 
 # --- review and submit -------------------------------------------------------------------------
@@ -409,7 +514,7 @@ def test_it_sends_the_wizard_of_a_submitted_application_to_its_page(client, alic
         assert response["Location"] == detail_url(app.pk)
     response = client.post(step_url(app.pk, "project"), PROJECT_STEP, follow=True)
     assert "不能再修改" in html_of(response)
-    response = client.post(step_url(app.pk, "attachments"), {"kind": "business_license", "file": upload()})
+    response = client.post(step_url(app.pk, "attachments"), {"attachments.business_license": upload()})
     assert response.status_code == 302
     assert app.attachments.count() == len(REQUIRED_FOR_DATA_CENTRE)
 
@@ -427,7 +532,7 @@ def test_it_shows_the_reviewers_note_and_lets_the_applicant_correct_and_resubmit
     assert "撤回申请" in html
     review = html_of(client.get(step_url(app.pk, "review")))
     assert "重新提交申请" in review
-    client.post(step_url(app.pk, "attachments"), {"kind": "rack_acceptance", "file": upload("验收-盖章.pdf")})
+    client.post(step_url(app.pk, "attachments"), {"attachments.rack_acceptance": upload("验收-盖章.pdf")})
     client.post(step_url(app.pk, "review"), {"declaration": "yes"})
     app.refresh_from_db()
     assert app.state == State.SUBMITTED
@@ -453,16 +558,72 @@ def test_it_withdraws_a_draft_after_confirmation(client, alice):
     assert client.get(url)["Location"] == detail_url(app.pk)
 
 
-def test_it_shows_a_determination_placeholder_once_decided(client, alice):
+def test_it_shows_the_determination_with_its_pdf_and_verification_link_once_approved(client, alice):
     app = submitted(alice)
     assert 'id="determination"' not in html_of(client.get(detail_url(app.pk)))
     services.application_approve(application_id=app.pk, reviewer=reviewer("park"), note="材料齐全，予以支持。")
+    determination = Determination.objects.get(application=app)
     html = html_of(client.get(detail_url(app.pk)))
     section = element(html, id="determination")
-    assert "决定书" in section
-    assert "<a " not in section  # nothing to download yet
+    text = text_of(section)
+    assert "东园补决〔2025〕1号" in element(section, id="determination-number")
+    assert "已批准" in text
+    assert "¥1,000,000.00" in element(section, id="determination-amount")
+    assert "人民币壹佰万元整" in element(section, id="determination-amount")
+    assert '<time datetime="2025-03-01">2025-03-01</time>' in section
+    verify = element(section, id="determination-verify")
+    assert f'href="/verify/{determination.verification_code}/"' in verify
+    assert determination.verification_code in verify
+    assert element(section, id="determination-sha256") == (
+        f'<code class="hash" id="determination-sha256">{determination.sha256}</code>')
+    pdf_url = reverse("api:determination-pdf", args=[app.pk])
+    assert pdf_url == f"/api/v1/applications/{app.pk}/determination.pdf"
+    assert f'href="{pdf_url}"' in element(section, id="determination-pdf")
     assert "材料齐全，予以支持。" in element(html, class_="notes")
     assert "已批准" in element(html, id="application-status")
+    # The links work with the enterprise's session: the PDF as issued, and the public verification.
+    response = client.get(pdf_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == determination.sha256
+    assert client.get(f"/verify/{determination.verification_code}/").status_code == 200
+
+
+def test_it_shows_a_rejection_without_an_amount(client, alice):
+    app = submitted(alice)
+    services.application_reject(application_id=app.pk, reviewer=reviewer("park"), note="项目未竣工验收")
+    section = element(html_of(client.get(detail_url(app.pk))), id="determination")
+    assert "未予批准" in text_of(section)
+    assert 'id="determination-amount"' not in section
+    assert f'href="/api/v1/applications/{app.pk}/determination.pdf"' in section
+
+
+def test_it_keeps_the_placeholder_for_a_decision_without_a_determination(client, alice):
+    app = submitted(alice)
+    Application.objects.filter(pk=app.pk).update(state=State.APPROVED)  # a decision recorded before determinations
+    section = element(html_of(client.get(detail_url(app.pk))), id="determination")
+    assert "决定书" in section
+    assert "<a " not in section
+
+
+def test_it_shows_the_latest_return_note_at_the_top_of_every_step(client, alice):
+    app = submitted(alice)
+    park = reviewer("park")
+    services.application_return(application_id=app.pk, reviewer=park, note="请补充机架验收证明的盖章页。")
+    services.application_submit(application_id=app.pk, user=alice, declaration=True)
+    services.application_return(application_id=app.pk, reviewer=park, note="请核实设备投资额。\n并上传发票。")
+    content_of = {"enterprise": 'id="step-form"', "project": 'id="step-form"', "circumstances": 'id="step-form"',
+                  "attachments": 'id="attachments-form"', "review": 'id="still-missing"'}
+    for step, content in content_of.items():
+        html = html_of(client.get(step_url(app.pk, step)))
+        note = element(html, id="return-note")
+        assert "请核实设备投资额。<br>并上传发票。" in note, step
+        assert "审核意见" in note and "2025-03-01 10:00" in note, step
+        assert "请补充机架验收证明的盖章页。" not in html, step  # only the latest return
+        assert html.index('class="steps"') < html.index('id="return-note"') < html.index(content), step
+    draft = services.application_create(user=alice, facts={})
+    for step in content_of:
+        assert 'id="return-note"' not in html_of(client.get(step_url(draft.pk, step))), step
 
 
 # --- every page --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ through Django's test client."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 from html import unescape
@@ -422,8 +423,14 @@ def test_it_approves_with_a_lower_recognised_investment_and_shows_the_determinat
     html = html_of(client.get(review_url(app.pk)))
     assert "东园补决〔2025〕1号" in element(html, class_="flash")
     assert element(html, id="determination-number") == '<strong id="determination-number">东园补决〔2025〕1号</strong>'
-    box = text_of(element(html, id="determination"))
-    assert "批准" in box and "¥1,000,000.00" in box and "人民币壹佰万元整" in box
+    section = element(html, id="determination")
+    box = text_of(section)
+    assert "已批准" in box and "2025-03-01" in box and "海东工业园区管理委员会" in box
+    amount = element(section, id="determination-amount")
+    assert "¥1,000,000.00" in amount and "人民币壹佰万元整" in amount
+    assert f'href="/verify/{determination.verification_code}/"' in element(section, id="determination-verify")
+    assert determination.sha256 in element(section, id="determination-sha256")
+    assert f'href="/api/v1/applications/{app.pk}/determination.pdf"' in element(section, id="determination-pdf")
     frozen = element(html, id="frozen")
     assert "决定时评估" in frozen
     assert "¥320,000,000.00" in element(frozen, id="declared-investment")
@@ -435,14 +442,34 @@ def test_it_approves_with_a_lower_recognised_investment_and_shows_the_determinat
     assert app.evaluations.last().recognized_investment_cny == Decimal("250000000")
 
 
+def test_it_shows_an_approval_without_an_investment_subsidy_as_such(client, park, app):
+    client.post(review_url(app.pk, "approve"), {"approve-recognized_investment_cny": "50000000"})
+    determination = Determination.objects.get(application=app)
+    assert determination.amount_cny is None
+    section = element(html_of(client.get(review_url(app.pk))), id="determination")
+    assert "已批准" in text_of(section)
+    assert "无投资补助" in element(section, id="determination-amount")
+    assert "¥" not in element(section, id="determination-amount")
+
+
 def test_it_rejects_and_shows_the_determination(client, app):
     client.force_login(city_admin())
     response = client.post(review_url(app.pk, "reject"), {"reject-note": "项目未竣工验收"})
     assert response.status_code == 302
     html = html_of(client.get(review_url(app.pk)))
-    assert "东园补决〔2025〕1号" in element(html, id="determination")
-    assert "未予批准" in text_of(element(html, id="determination"))
+    section = element(html, id="determination")
+    determination = Determination.objects.get(application=app)
+    assert "东园补决〔2025〕1号" in section
+    assert "未予批准" in text_of(section)
+    assert 'id="determination-amount"' not in section
+    assert determination.verification_code in element(section, id="determination-verify")
+    assert determination.sha256 in element(section, id="determination-sha256")
     assert "项目未竣工验收" in element(html, id="history")
+    # The PDF link works with the reviewer's session and gives the bytes whose digest the page shows.
+    response = client.get(reverse("api:determination-pdf", args=[app.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == determination.sha256
 
 
 def test_it_renders_the_review_page_in_english(client, park, app):

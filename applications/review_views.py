@@ -309,6 +309,21 @@ def release(request: HttpRequest, application_id: int) -> HttpResponse:
                 _("Released: application no. %(id)s is back in the queue.") % {"id": application_id})
 
 
+def _attempt(request: HttpRequest, form, application_id: int, lang: str, call):
+    """Run a review service for a form: (result, None) done; (None, redirect) refused by the state
+    or the role (a message says why); (None, None) bad input (the errors are now beside the fields)."""
+    try:
+        return call(), None
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.detail) from None
+        if exc.status != 400:
+            _refused_message(request, exc, application_id)
+            return None, redirect("review-application", application_id)
+        _field_errors(form, exc, lang)
+        return None, None
+
+
 def _noted(request: HttpRequest, application_id: int, key: str) -> HttpResponse:
     """Return or reject: a missing note stands beside its field, keeping the page as it was."""
     application = _get(request, application_id)
@@ -318,16 +333,11 @@ def _noted(request: HttpRequest, application_id: int, key: str) -> HttpResponse:
     form = NoteForm(request.POST, prefix=key, label=labels[key])
     if form.is_valid():
         service = services.application_return if key == "return" else services.application_reject
-        try:
-            result = service(application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            if exc.status == 404:
-                raise Http404(exc.detail) from None
-            if exc.status != 400:
-                _refused_message(request, exc, application_id)
-                return redirect("review-application", application_id)
-            _field_errors(form, exc, lang)
-        else:
+        result, refused = _attempt(request, form, application_id, lang, lambda: service(
+            application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"]))
+        if refused:
+            return refused
+        if result is not None:
             if key == "return":
                 notices.success(request, _("Returned for correction: the enterprise has been told what to correct."))
             else:
@@ -364,18 +374,12 @@ def approve(request: HttpRequest, application_id: int) -> HttpResponse:
         except FactsError as exc:
             _field_errors(form, DomainError(400, "invalid recognised investment", exc.errors), lang)
         else:
-            try:
-                evaluation = services.application_approve(
-                    application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"],
-                    recognized_investment=recognized)
-            except DomainError as exc:
-                if exc.status == 404:
-                    raise Http404(exc.detail) from None
-                if exc.status != 400:
-                    _refused_message(request, exc, application_id)
-                    return redirect("review-application", application_id)
-                _field_errors(form, exc, lang)
-            else:
+            evaluation, refused = _attempt(request, form, application_id, lang, lambda: services.application_approve(
+                application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"],
+                recognized_investment=recognized))
+            if refused:
+                return refused
+            if evaluation is not None:
                 notices.success(request, _("Approved. Determination %(number)s is issued.")
                                 % {"number": evaluation.determination.number})
                 return redirect("review-application", application_id)

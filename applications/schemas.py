@@ -10,36 +10,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from applications import models
 from measures.schemas import EligibilityOut
 
 
-# Named enums: each becomes one component of the OpenAPI document.
-class ApplicationState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    IN_REVIEW = "in_review"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
+def _enum(name: str, choices: type[models.TextChoices]) -> type[StrEnum]:
+    """A named enum (one OpenAPI component) with the values of the models' choices: one source."""
+    return StrEnum(name, {value.upper(): value for value in choices.values})
 
 
-class AttachmentKind(StrEnum):
-    BUSINESS_LICENSE = "business_license"
-    PROJECT_FILING = "project_filing"
-    INVESTMENT_AUDIT = "investment_audit"
-    EQUIPMENT_INVOICE = "equipment_invoice"
-    RACK_ACCEPTANCE = "rack_acceptance"
-
-
-class Decision(StrEnum):
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-class EvaluationKind(StrEnum):
-    SUBMISSION = "submission"
-    DECISION = "decision"
+ApplicationState = _enum("ApplicationState", models.State)
+AttachmentKind = _enum("AttachmentKind", models.AttachmentKind)
+Decision = _enum("Decision", models.Decision)
+EvaluationKind = _enum("EvaluationKind", models.Evaluation.Kind)
 
 
 MONEY = r"^\d+\.\d{2}$"

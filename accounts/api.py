@@ -11,9 +11,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from haidong_policy.problems import DomainError
-from measures.api import PROBLEM_JSON, read_json
-from measures.schemas import ProblemOut
+from kernel.errors import Invalid
+from kernel.http import read_json
+from kernel.problems import PROBLEM_JSON
+from kernel.schemas import ProblemOut
 
 
 class TokenView(APIView):
@@ -31,14 +32,14 @@ class TokenView(APIView):
     def post(self, request):
         body = read_json(request)
         if not isinstance(body, dict):
-            raise DomainError(400, "invalid body", [{"field": "body", "code": "not_an_object"}])
+            raise Invalid([{"field": "body", "code": "not_an_object"}], "invalid body")
         errors = [{"field": f, "code": "required"} for f in ("username", "password")
                   if not isinstance(body.get(f), str) or not body.get(f)]
         if errors:
-            raise DomainError(400, "missing credentials", errors)
+            raise Invalid(errors, "missing credentials")
         user = authenticate(request._request, username=body["username"], password=body["password"])
         if user is None:
-            raise DomainError(400, _("Wrong username or password."))
+            raise Invalid(detail=_("Wrong username or password."))
         # A login like the pages' one: updates last_login and clears the username's failures.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)

@@ -10,8 +10,8 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from kernel.forms import FIELD_ID
 from measures import labels, messages, regions
-from measures.forms import FIELD_ID
 
 # form field -> the labelled path its messages use (measures.labels.FIELDS)
 PATHS = {
@@ -94,7 +94,7 @@ class RegistrationForm(forms.Form):
         return {name: (self.cleaned_data.get(name) or self.data.get(name) or "").strip()
                 for name in ENTERPRISE_FIELDS}
 
-    def add_service_errors(self, errors: list[dict[str, str]]) -> None:
+    def add_domain_errors(self, errors: list[dict[str, str]]) -> None:
         """Field errors from `accounts.services`, each beside its field (once per field)."""
         for error in errors:
             name = SERVICE_FIELDS.get(error["field"], error["field"])

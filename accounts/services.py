@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.models import CITY, JURISDICTIONS, Enterprise, Role, User
 from audit import services as audit
-from haidong_policy.problems import DomainError
+from kernel.errors import Invalid
 from measures import regions
 from measures.facts import CREDIT_CODE_RE, credit_code_check_char
 
@@ -65,7 +65,7 @@ def password_errors(password: str, user: User) -> list[dict[str, str]]:
 @transaction.atomic
 def enterprise_register(*, username: str, password: str, name: str, credit_code: str, registered_region: str,
                         contact_person: str, phone: str, email: str) -> User:
-    """A new enterprise and its first user. Raises DomainError(400) listing every bad field."""
+    """A new enterprise and its first user. Raises `Invalid` listing every bad field."""
     errors = enterprise_errors(name=name, credit_code=credit_code, registered_region=registered_region,
                                contact_person=contact_person, phone=phone, email=email)
     try:
@@ -79,7 +79,7 @@ def enterprise_register(*, username: str, password: str, name: str, credit_code:
     user = User(username=username, email=email, role=Role.ENTERPRISE)
     errors += password_errors(password, user)
     if errors:
-        raise DomainError(400, "invalid registration", errors)
+        raise Invalid(errors, "invalid registration")
     enterprise = Enterprise.objects.create(
         name=name.strip(), credit_code=credit_code.strip().upper(), registered_region=registered_region,
         contact_person=contact_person.strip(), phone=phone.strip(), email=email.strip(),
@@ -97,21 +97,21 @@ def account_create(*, username: str, password: str, role: str, credit_code: str 
     """An account of any role (the create_account command, demo data, tests). An enterprise user
     joins its enterprise when the credit code is already registered, else creates it."""
     if role not in Role.values:
-        raise DomainError(400, f"role must be one of {', '.join(Role.values)}")
+        raise Invalid(detail=f"role must be one of {', '.join(Role.values)}")
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(400, f"username {username!r} is taken")
+        raise Invalid(detail=f"username {username!r} is taken")
     user = User(username=username, email=email, role=role)
     if role == Role.ENTERPRISE:
         user.enterprise = _enterprise_for(credit_code, enterprise_name, registered_region, email)
     elif role == Role.REVIEWER:
         if jurisdiction not in JURISDICTIONS:
-            raise DomainError(400, f"jurisdiction must be one of {', '.join(JURISDICTIONS)}")
+            raise Invalid(detail=f"jurisdiction must be one of {', '.join(JURISDICTIONS)}")
         user.jurisdiction = jurisdiction
     else:  # city admins manage accounts and reference data in the Django admin
         user.is_staff = user.is_superuser = True
     problems = password_errors(password, user)
     if problems:
-        raise DomainError(400, problems[0]["message"])
+        raise Invalid(detail=problems[0]["message"])
     user.set_password(password)
     user.save()
     audit.record(action="account", obj=user, actor=None, actor_name="create_account",
@@ -133,7 +133,7 @@ def _enterprise_for(credit_code: str, name: str, registered_region: str, email: 
     errors = enterprise_errors(name=name, credit_code=code, registered_region=region, contact_person=name,
                                phone="00000", email=email or "contact@example.invalid")
     if errors:
-        raise DomainError(400, "; ".join(f"{e['field']}: {e['code']}" for e in errors))
+        raise Invalid(detail="; ".join(f"{e['field']}: {e['code']}" for e in errors))
     return Enterprise.objects.create(name=name.strip(), credit_code=code, registered_region=region,
                                      contact_person="", phone="", email=email)
 

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ENTERPRISE_FIELDS, RegistrationForm
 from accounts.services import account_changed, enterprise_errors, enterprise_register
-from haidong_policy.problems import DomainError, problem
+from kernel.pages import invalid_into
+from kernel.problems import problem
 from measures import messages
 
 
@@ -37,19 +38,16 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RegistrationForm(request.POST, lang=lang)
         if form.is_valid():
-            try:
+            with invalid_into(form, lang):
                 user = enterprise_register(username=form.cleaned_data["username"],
                                            password=form.cleaned_data["password1"], **form.enterprise_values())
-            except DomainError as exc:
-                form.add_service_errors(exc.errors or [])
-            else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 notices.success(request, _("Your enterprise is registered and you are logged in. "
                                            "Start an application when you are ready."))
                 return redirect("my-applications")
         else:
             # The enterprise's own checks too, so every problem shows at once.
-            form.add_service_errors(enterprise_errors(**form.enterprise_values()))
+            form.add_domain_errors(enterprise_errors(**form.enterprise_values()))
     else:
         form = RegistrationForm(lang=lang)
     ctx = {

@@ -1,6 +1,7 @@
 """Applications (申请), their frozen evaluations, history, attachments, and the one-time grants.
 
-Rows here are written only by `applications.services`; no business logic lives in save().
+Rows here are written only by the services (`filing`, `review`, `determinations`, through
+`applications.transitions`); no business logic lives in save().
 """
 
 from __future__ import annotations
@@ -15,16 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Enterprise
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    IN_REVIEW = "in_review", _("In review")
-    RETURNED = "returned", _("Returned for correction")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+from applications.workflow import QUEUE_STATES, State
+from measures import frozen
 
 
 class Application(models.Model):
@@ -52,7 +45,7 @@ class Application(models.Model):
     # An equality (`in_queue = 1`) the indexes below can be read in order with: a `state IN (…)`
     # cannot, and a boolean column is written as a bare truth test that SQLite will not seek on.
     in_queue = models.GeneratedField(
-        expression=Case(When(state__in=["submitted", "in_review"], then=Value(1)), default=Value(0)),
+        expression=Case(When(state__in=[str(s) for s in QUEUE_STATES], then=Value(1)), default=Value(0)),
         output_field=models.PositiveSmallIntegerField(), db_persist=True)
 
     class Meta:
@@ -103,6 +96,11 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"evaluation {self.kind} of #{self.application_id} ({self.as_of}, {self.rules_version})"
+
+    @property
+    def result(self) -> frozen.StoredOutcome:
+        """The stored outcome as typed values: `evaluation.result.measure(4).status`."""
+        return frozen.read(self.outcome)
 
 
 class Transition(models.Model):

@@ -176,8 +176,8 @@ def _bench_urlconf() -> tuple[str, str | None]:
     note = None
     try:
         module.urlpatterns.append(path("", include("haidong_policy.urls")))
-        module.handler404 = "haidong_policy.problems.handler404"
-        module.handler500 = "haidong_policy.problems.handler500"
+        module.handler404 = "kernel.problems.handler404"
+        module.handler500 = "kernel.problems.handler500"
     except Exception as exc:  # the lead may be mid-edit: still measure the bare view
         note = f"haidong_policy.urls not loaded ({type(exc).__name__}: {exc}); the API answers 404"
     sys.modules[module.__name__] = module

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from applications.pdf import missing_pdf_requirements
+from determinations.pdf import missing_pdf_requirements
 
 
 @never_cache

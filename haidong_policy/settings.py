@@ -45,8 +45,12 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "audit",
-    "measures",
     "applications",
+    "eligibility",
+    "determinations",
+    "filing",
+    "review",
+    "operations",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -97,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "measures.context_processors.policy",
+                "eligibility.context_processors.policy",
             ],
         },
     },
@@ -176,7 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "haidong_policy.problems.exception_handler",
+    "EXCEPTION_HANDLER": "kernel.problems.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "eligibility_anon": env.get_rate("THROTTLE_ELIGIBILITY_ANON", "120/min"),
         "eligibility_user": env.get_rate("THROTTLE_ELIGIBILITY_USER", "600/min"),
@@ -206,6 +210,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.preprocess_exclude_path_format",
         "haidong_policy.openapi.strip_trailing_slash",
     ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "haidong_policy.openapi.eligibility_example",
+    ],
 }
 
 # Who issues determinations, and the prefix of each number series (DESIGN §9): per jurisdiction.
@@ -234,7 +242,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@haidong-policy.example")
 
-# Uploads: attachments up to 20 MB are checked by content in applications.services.
+# Uploads: attachments up to 20 MB are checked by content in filing.services.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -30,10 +30,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from applications import services
 from applications.models import Attachment, AttachmentKind, Determination, Evaluation, State
-from applications.schemas import ApplicationState, EvaluationKind
-from applications.schemas import AttachmentKind as AttachmentKindOut
+from filing import services
+from filing.schemas import ApplicationState, EvaluationKind
+from filing.schemas import AttachmentKind as AttachmentKindOut
+from review import services as review_services
 from tests.personas import REQUIRED_FOR_DATA_CENTRE, applicant, application_facts, reviewer, upload
 
 MAX_EXAMPLES = 50
@@ -111,13 +112,13 @@ def _application(owner, park, code: str, steps: tuple[str, ...]):
         elif step == "withdraw":
             services.application_withdraw(application_id=app.pk, user=owner)
         elif step == "claim":
-            services.application_claim(application_id=app.pk, reviewer=park)
+            review_services.application_claim(application_id=app.pk, reviewer=park)
         elif step == "return":
-            services.application_return(application_id=app.pk, reviewer=park, note="请补充材料")
+            review_services.application_return(application_id=app.pk, reviewer=park, note="请补充材料")
         elif step == "approve":
-            services.application_approve(application_id=app.pk, reviewer=park, note="同意")
+            review_services.application_approve(application_id=app.pk, reviewer=park, note="同意")
         elif step == "reject":
-            services.application_reject(application_id=app.pk, reviewer=park, note="不予支持")
+            review_services.application_reject(application_id=app.pk, reviewer=park, note="不予支持")
     return app
 
 

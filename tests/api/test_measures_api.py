@@ -1,7 +1,8 @@
 """The measure catalogue API and the OpenAPI schema."""
 
+from eligibility.schemas import MeasureEntryOut, MeasureListOut
+from kernel.schemas import ProblemOut
 from measures.catalogue import legal_clauses
-from measures.schemas import MeasureEntryOut, MeasureListOut, ProblemOut
 
 
 def test_it_lists_all_twenty_measures_with_their_clauses(client):

@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from rest_framework.authtoken.models import Token
 
-from applications import services
 from applications.models import Application, Determination, Grant
 from audit.models import AuditEntry
+from filing import services
+from review import services as review_services
 from tests.personas import (
     REQUIRED_FOR_DATA_CENTRE,
     applicant,
@@ -193,7 +194,7 @@ def test_it_does_not_undo_a_decision_when_the_mail_fails(client, alice, park, mo
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("applications.notifications.send_mail", broken)
+    monkeypatch.setattr("review.notifications.send_mail", broken)
     app = submitted(alice)
     with django_capture_on_commit_callbacks(execute=True):
         r = act(client, app.pk, "return", park, {"note": "请补充"})
@@ -207,13 +208,13 @@ def test_it_leaves_no_number_when_a_decision_fails(client, alice, park, monkeypa
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("applications.services.notify_enterprise", fail)
+    monkeypatch.setattr("review.services.notify_enterprise", fail)
     with pytest.raises(RuntimeError):
-        services.application_approve(application_id=app.pk, reviewer=park)
+        review_services.application_approve(application_id=app.pk, reviewer=park)
     assert not Determination.objects.exists() and not Grant.objects.exists()
     assert Application.objects.get(pk=app.pk).state == "submitted"
     monkeypatch.undo()
-    services.application_approve(application_id=app.pk, reviewer=park)
+    review_services.application_approve(application_id=app.pk, reviewer=park)
     assert Determination.objects.get().number == "东园补决〔2025〕1号"  # no gap
 
 
@@ -227,3 +228,11 @@ def test_it_records_attachment_changes_and_failed_logins(client, alice):
                 content_type="application/json", REMOTE_ADDR="192.0.2.77")
     failed = AuditEntry.objects.get(action="login_failed")
     assert (failed.actor_name, failed.client_address) == ("applicant", "192.0.2.77")
+
+
+@pytest.mark.parametrize("param", ["submitted_from", "submitted_to"])
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_it_refuses_dates_at_the_ends_of_the_calendar(client, park, param, value):
+    # Found by the fuzzer: such a date cannot become an instant in the database (it was a 500).
+    body = problem(client.get(QUEUE, {param: value}, **auth(park)), 400)
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [(param, "out_of_range")]

@@ -2,9 +2,10 @@
 
 import pytest
 
-from applications import services
 from applications.models import Determination
 from audit.models import AuditEntry
+from filing import services
+from review import services as review_services
 from tests.personas import REQUIRED_FOR_DATA_CENTRE, applicant, application_facts, city_admin, reviewer, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -17,7 +18,7 @@ def determination():
     for kind in REQUIRED_FOR_DATA_CENTRE:
         services.attachment_add(application_id=app.pk, user=alice, kind=kind, upload=upload())
     services.application_submit(application_id=app.pk, user=alice, declaration=True)
-    services.application_approve(application_id=app.pk, reviewer=reviewer("park"))
+    review_services.application_approve(application_id=app.pk, reviewer=reviewer("park"))
     return Determination.objects.get()
 
 

@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from applications import services
 from applications.models import Application, Grant, State
+from filing import services
+from review import services as review_services
 from tests.personas import REQUIRED_FOR_DATA_CENTRE, applicant, application_facts, reviewer, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,8 +52,8 @@ def test_it_grants_once_when_two_applications_for_one_project_are_approved_at_on
     alice, park = applicant(), reviewer("park")
     first, second = submitted(alice), submitted(alice)
     results = run_together(
-        lambda: services.application_approve(application_id=first.pk, reviewer=park),
-        lambda: services.application_approve(application_id=second.pk, reviewer=park),
+        lambda: review_services.application_approve(application_id=first.pk, reviewer=park),
+        lambda: review_services.application_approve(application_id=second.pk, reviewer=park),
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Grant.objects.count() == 1
@@ -65,7 +66,7 @@ def test_it_lets_exactly_one_of_two_simultaneous_approvals_of_one_application_th
     needs_postgres()
     alice, park = applicant(), reviewer("park")
     app = submitted(alice)
-    results = run_together(*[lambda: services.application_approve(application_id=app.pk, reviewer=park)] * 2)
+    results = run_together(*[lambda: review_services.application_approve(application_id=app.pk, reviewer=park)] * 2)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and getattr(errors[0], "status", None) == 409
     assert app.history.filter(to_state=State.APPROVED).count() == 1
@@ -85,7 +86,7 @@ def test_it_numbers_concurrent_approvals_distinctly_and_consecutively():
         services.application_submit(application_id=app.pk, user=alice, declaration=True)
         apps.append(app)
     results = run_together(*[
-        (lambda pk=a.pk: services.application_approve(application_id=pk, reviewer=park)) for a in apps])
+        (lambda pk=a.pk: review_services.application_approve(application_id=pk, reviewer=park)) for a in apps])
     assert not [r for r in results if isinstance(r, Exception)], results
     serials = sorted(Determination.objects.values_list("serial", flat=True))
     assert serials == [1, 2, 3, 4]

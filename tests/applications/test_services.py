@@ -6,9 +6,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from applications import services
+from applications.evaluations import evaluate_application
 from applications.models import Application, Grant, State, Transition
-from haidong_policy.problems import DomainError
+from filing import services
+from kernel.errors import DomainError
+from kernel.problems import status_of
+from review import services as review_services
 from tests.personas import (
     REQUIRED_FOR_DATA_CENTRE,
     applicant,
@@ -56,7 +59,7 @@ def states(app) -> list[tuple[str, str]]:
 def refused(status, fn, **kwargs) -> DomainError:
     with pytest.raises(DomainError) as exc:
         fn(**kwargs)
-    assert exc.value.status == status, exc.value.detail
+    assert status_of(exc.value) == status, exc.value.detail  # the status the API answers with
     return exc.value
 
 
@@ -148,20 +151,20 @@ def test_it_refuses_transitions_the_state_does_not_allow(alice, park_reviewer):
     refused(409, services.application_update, application_id=app.pk, user=alice, patch={})
     refused(409, services.attachment_add, application_id=app.pk, user=alice, kind="business_license",
             upload=upload())
-    services.application_claim(application_id=app.pk, reviewer=park_reviewer)
-    refused(409, services.application_claim, application_id=app.pk, reviewer=park_reviewer)
-    services.application_approve(application_id=app.pk, reviewer=park_reviewer)
-    for fn in (services.application_return, services.application_reject):
+    review_services.application_claim(application_id=app.pk, reviewer=park_reviewer)
+    refused(409, review_services.application_claim, application_id=app.pk, reviewer=park_reviewer)
+    review_services.application_approve(application_id=app.pk, reviewer=park_reviewer)
+    for fn in (review_services.application_return, review_services.application_reject):
         refused(409, fn, application_id=app.pk, reviewer=park_reviewer, note="x")
-    refused(409, services.application_approve, application_id=app.pk, reviewer=park_reviewer)
+    refused(409, review_services.application_approve, application_id=app.pk, reviewer=park_reviewer)
     assert states(app) == [("", "draft"), ("draft", "submitted"), ("submitted", "in_review"),
                            ("in_review", "approved")]
 
 
 def test_it_returns_for_correction_and_takes_the_corrected_submission(alice, park_reviewer):
     app = submitted(alice)
-    refused(400, services.application_return, application_id=app.pk, reviewer=park_reviewer, note=" ")
-    services.application_return(application_id=app.pk, reviewer=park_reviewer, note="请补充设备发票")
+    refused(400, review_services.application_return, application_id=app.pk, reviewer=park_reviewer, note=" ")
+    review_services.application_return(application_id=app.pk, reviewer=park_reviewer, note="请补充设备发票")
     services.application_update(application_id=app.pk, user=alice, patch={"project": {"standard_racks": 1300}})
     services.attachment_add(application_id=app.pk, user=alice, kind="equipment_invoice", upload=upload("new.pdf"))
     services.application_submit(application_id=app.pk, user=alice, declaration=True)
@@ -177,7 +180,7 @@ def test_it_withdraws_from_draft_and_from_returned(alice, park_reviewer):
     app = draft(alice)
     services.application_withdraw(application_id=app.pk, user=alice)
     other = submitted(alice)
-    services.application_return(application_id=other.pk, reviewer=park_reviewer, note="请更正")
+    review_services.application_return(application_id=other.pk, reviewer=park_reviewer, note="请更正")
     services.application_withdraw(application_id=other.pk, user=alice)
     assert {Application.objects.get(pk=pk).state for pk in (app.pk, other.pk)} == {"withdrawn"}
     refused(409, services.application_update, application_id=app.pk, user=alice, patch={})
@@ -185,8 +188,8 @@ def test_it_withdraws_from_draft_and_from_returned(alice, park_reviewer):
 
 def test_it_rejects_with_a_required_note(alice, park_reviewer):
     app = submitted(alice)
-    refused(400, services.application_reject, application_id=app.pk, reviewer=park_reviewer, note="")
-    services.application_reject(application_id=app.pk, reviewer=park_reviewer, note="不在适用范围")
+    refused(400, review_services.application_reject, application_id=app.pk, reviewer=park_reviewer, note="")
+    review_services.application_reject(application_id=app.pk, reviewer=park_reviewer, note="不在适用范围")
     app.refresh_from_db()
     assert app.state == State.REJECTED and app.decided_at is not None
     assert not Grant.objects.exists()
@@ -194,9 +197,9 @@ def test_it_rejects_with_a_required_note(alice, park_reviewer):
 
 def test_it_approves_with_a_lower_recognised_investment(alice, park_reviewer):
     app = submitted(alice, equipment_investment_cny="600000000.00")
-    refused(400, services.application_approve, application_id=app.pk, reviewer=park_reviewer,
+    refused(400, review_services.application_approve, application_id=app.pk, reviewer=park_reviewer,
             recognized_investment=Decimal("600000000.01"))
-    evaluation = services.application_approve(application_id=app.pk, reviewer=park_reviewer,
+    evaluation = review_services.application_approve(application_id=app.pk, reviewer=park_reviewer,
                                               recognized_investment=Decimal("450000000.00"))
     assert evaluation.outcome["measures"][3]["amount_cny"] == "1000000.00"
     assert evaluation.recognized_investment_cny == Decimal("450000000.00")
@@ -205,8 +208,8 @@ def test_it_approves_with_a_lower_recognised_investment(alice, park_reviewer):
 
 def test_it_grants_measure_4_once_per_project_code(alice, park_reviewer):
     first, second = submitted(alice), submitted(alice)
-    services.application_approve(application_id=first.pk, reviewer=park_reviewer)
-    evaluation = services.application_approve(application_id=second.pk, reviewer=park_reviewer)
+    review_services.application_approve(application_id=first.pk, reviewer=park_reviewer)
+    evaluation = review_services.application_approve(application_id=second.pk, reviewer=park_reviewer)
     m4 = evaluation.outcome["measures"][3]
     assert (m4["status"], m4["amount_cny"]) == ("not_eligible", None)
     assert "already_granted" in [r["code"] for r in m4["reasons"]]
@@ -215,9 +218,9 @@ def test_it_grants_measure_4_once_per_project_code(alice, park_reviewer):
 
 
 def test_it_evaluates_a_granted_project_code_as_already_granted(alice, park_reviewer):
-    services.application_approve(application_id=submitted(alice).pk, reviewer=park_reviewer)
+    review_services.application_approve(application_id=submitted(alice).pk, reviewer=park_reviewer)
     app = draft(alice)
-    _facts, outcome, _en = services.evaluate_application(app)
+    outcome = evaluate_application(app).outcome
     assert outcome["measures"][3]["status"] == "not_eligible"
     assert [r["code"] for r in outcome["measures"][3]["reasons"] if r["passed"] is False] == ["already_granted"]
 
@@ -233,10 +236,10 @@ def test_it_enforces_the_one_time_grant_in_the_database(alice, park_reviewer):
 
 def test_it_approves_cleanly_when_another_approval_took_the_grant_first(alice, park_reviewer, monkeypatch):
     first, second = submitted(alice), submitted(alice)
-    services.application_approve(application_id=first.pk, reviewer=park_reviewer)
+    review_services.application_approve(application_id=first.pk, reviewer=park_reviewer)
     # The race: the second approval's lookup ran before the first grant was committed.
-    monkeypatch.setattr(services, "project_already_granted", lambda *a, **k: False)
-    evaluation = services.application_approve(application_id=second.pk, reviewer=park_reviewer)
+    monkeypatch.setattr("applications.evaluations.project_already_granted", lambda *a, **k: False)
+    evaluation = review_services.application_approve(application_id=second.pk, reviewer=park_reviewer)
     assert evaluation.outcome["measures"][3]["status"] == "not_eligible"
     assert Grant.objects.count() == 1
     assert Application.objects.get(pk=second.pk).state == State.APPROVED
@@ -250,16 +253,16 @@ def test_it_lets_only_the_owner_act_as_the_enterprise(alice, park_reviewer):
     refused(404, services.application_withdraw, application_id=app.pk, user=intruder)
     refused(404, services.attachment_add, application_id=app.pk, user=intruder, kind="business_license",
             upload=upload())
-    refused(404, services.application_claim, application_id=app.pk, reviewer=park_reviewer)  # drafts are private
+    refused(404, review_services.application_claim, application_id=app.pk, reviewer=park_reviewer)  # drafts are private
     submitted_app = submitted(alice)
     refused(403, services.application_withdraw, application_id=submitted_app.pk, user=park_reviewer)
 
 
 def test_it_lets_only_reviewers_of_the_jurisdiction_and_city_admins_decide(alice):
     app = submitted(alice)  # park
-    refused(404, services.application_claim, application_id=app.pk, reviewer=reviewer("630202"))
-    refused(403, services.application_claim, application_id=app.pk, reviewer=alice)
-    services.application_claim(application_id=app.pk, reviewer=city_admin())
+    refused(404, review_services.application_claim, application_id=app.pk, reviewer=reviewer("630202"))
+    refused(403, review_services.application_claim, application_id=app.pk, reviewer=alice)
+    review_services.application_claim(application_id=app.pk, reviewer=city_admin())
 
 
 def test_it_refuses_a_file_that_only_claims_to_be_a_pdf(alice):
@@ -294,9 +297,9 @@ def test_it_refuses_every_enterprise_action_once_decided_or_withdrawn(alice, par
     if final == "withdrawn":
         services.application_withdraw(application_id=app.pk, user=alice, note="不再申请")
     elif final == "rejected":
-        services.application_reject(application_id=app.pk, reviewer=park_reviewer, note="不符合")
+        review_services.application_reject(application_id=app.pk, reviewer=park_reviewer, note="不符合")
     else:
-        services.application_approve(application_id=app.pk, reviewer=park_reviewer)
+        review_services.application_approve(application_id=app.pk, reviewer=park_reviewer)
     refused(409, services.application_submit, application_id=app.pk, user=alice, declaration=True)
     refused(409, services.application_withdraw, application_id=app.pk, user=alice)
     refused(409, services.application_update, application_id=app.pk, user=alice, patch={})
@@ -308,10 +311,10 @@ def test_it_refuses_every_enterprise_action_once_decided_or_withdrawn(alice, par
 
 def test_it_refuses_enterprise_actions_while_in_review_and_claims_while_returned(alice, park_reviewer):
     app = submitted(alice)
-    services.application_claim(application_id=app.pk, reviewer=park_reviewer)
+    review_services.application_claim(application_id=app.pk, reviewer=park_reviewer)
     refused(409, services.application_submit, application_id=app.pk, user=alice, declaration=True)
     refused(409, services.application_withdraw, application_id=app.pk, user=alice)
-    services.application_return(application_id=app.pk, reviewer=park_reviewer, note="请补充")
-    for fn in (services.application_claim, services.application_release):
+    review_services.application_return(application_id=app.pk, reviewer=park_reviewer, note="请补充")
+    for fn in (review_services.application_claim, review_services.application_release):
         refused(409, fn, application_id=app.pk, reviewer=park_reviewer)
-    refused(409, services.application_approve, application_id=app.pk, reviewer=park_reviewer)
+    refused(409, review_services.application_approve, application_id=app.pk, reviewer=park_reviewer)

@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 from rest_framework.authtoken.models import Token
 
-from applications import services
 from applications.models import Determination, NumberSeries
-from applications.pdf import chinese_date
+from determinations.pdf import chinese_date
+from filing import services
+from review import services as review_services
 from tests.personas import (
     REQUIRED_FOR_DATA_CENTRE,
     applicant,
@@ -52,7 +53,7 @@ def park():
 
 def test_it_writes_an_approval_with_number_amount_payer_clauses_and_remedies(alice, park):
     app = submitted(alice)
-    evaluation = services.application_approve(application_id=app.pk, reviewer=park, note="材料齐全")
+    evaluation = review_services.application_approve(application_id=app.pk, reviewer=park, note="材料齐全")
     determination = evaluation.determination
     text, pages = text_of(determination)
     for expected in ("东园补决〔2025〕1号", "海东工业园区管理委员会", "青海示例算力科技有限公司", "人民币壹佰万元整",
@@ -65,7 +66,7 @@ def test_it_writes_an_approval_with_number_amount_payer_clauses_and_remedies(ali
 
 def test_it_writes_a_rejection_with_its_reasons_and_clauses(alice, park):
     app = submitted(alice, completed_on="2025-04-01")  # not yet built on 2025-03-01
-    evaluation = services.application_reject(application_id=app.pk, reviewer=park, note="项目尚未实际建成")
+    evaluation = review_services.application_reject(application_id=app.pk, reviewer=park, note="项目尚未实际建成")
     text, _pages = text_of(evaluation.determination)
     for expected in ("东园补决〔2025〕1号", "不予批准", "项目尚未实际建成", "第4条", "晚于评估日期", "行政复议",
                      evaluation.rules_version, "东政办〔2024〕59号"):
@@ -80,7 +81,7 @@ def test_it_fits_a_determination_citing_all_twenty_measures_on_three_pages(alice
                   "seeks_financing": True}
     app = submitted(alice, circumstances=everything,
                     qualifications=["high_tech_enterprise", "western_encouraged_industry", "tech_little_giant"])
-    evaluation = services.application_approve(application_id=app.pk, reviewer=park)
+    evaluation = review_services.application_approve(application_id=app.pk, reviewer=park)
     statuses = {m["number"]: m["status"] for m in evaluation.outcome["measures"]}
     assert set(statuses.values()) <= {"eligible", "referred"} and len(statuses) == 20
     text, pages = text_of(evaluation.determination)
@@ -92,25 +93,25 @@ def test_it_numbers_each_authority_and_year_without_gaps(alice, park, frozen_now
     first = submitted(alice)
     second = submitted(alice, code="2406-630202-04-01-000002")
     broken = submitted(alice, code="2406-630202-04-01-000003")
-    services.application_approve(application_id=first.pk, reviewer=park)
-    monkeypatch.setattr("applications.determinations.render_pdf", lambda d: (_ for _ in ()).throw(OSError("disk")))
+    review_services.application_approve(application_id=first.pk, reviewer=park)
+    monkeypatch.setattr("determinations.services.render_pdf", lambda d: (_ for _ in ()).throw(OSError("disk")))
     with pytest.raises(OSError):
-        services.application_approve(application_id=broken.pk, reviewer=park)
+        review_services.application_approve(application_id=broken.pk, reviewer=park)
     monkeypatch.undo()
-    services.application_reject(application_id=second.pk, reviewer=park, note="不符合")
-    services.application_approve(application_id=broken.pk, reviewer=park)
+    review_services.application_reject(application_id=second.pk, reviewer=park, note="不符合")
+    review_services.application_approve(application_id=broken.pk, reviewer=park)
     assert list(Determination.objects.order_by("serial").values_list("number", flat=True)) == [
         "东园补决〔2025〕1号", "东园补决〔2025〕2号", "东园补决〔2025〕3号"]
     frozen_now.move_to("2026-01-05 10:00+08:00")
     new_year = submitted(alice, code="2406-630202-04-01-000004")
-    assert services.application_approve(application_id=new_year.pk, reviewer=park).determination.number == \
+    assert review_services.application_approve(application_id=new_year.pk, reviewer=park).determination.number == \
         "东园补决〔2026〕1号"
     assert NumberSeries.objects.get(authority="park", year=2025).last_serial == 3
 
 
 def test_it_stores_the_pdf_once_and_serves_those_bytes(client, alice, park):
     app = submitted(alice)
-    determination = services.application_approve(application_id=app.pk, reviewer=park).determination
+    determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination
     stored = determination.pdf.open("rb").read()
     assert hashlib.sha256(stored).hexdigest() == determination.sha256
     token = Token.objects.create(user=alice).key
@@ -121,7 +122,7 @@ def test_it_stores_the_pdf_once_and_serves_those_bytes(client, alice, park):
     other = Token.objects.create(user=other_enterprise()).key
     assert client.get(f"/api/v1/applications/{app.pk}/determination.pdf",
                       HTTP_AUTHORIZATION=f"Token {other}").status_code == 404
-    from applications.determinations import store_pdf
+    from determinations.services import store_pdf
 
     with pytest.raises(ValueError):
         store_pdf(determination, b"%PDF-again")
@@ -130,7 +131,7 @@ def test_it_stores_the_pdf_once_and_serves_those_bytes(client, alice, park):
 
 def test_it_verifies_by_code_publicly(client, alice, park):
     app = submitted(alice)
-    determination = services.application_approve(application_id=app.pk, reviewer=park).determination
+    determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination
     r = client.get(f"/api/v1/verify/{determination.verification_code}")
     assert r.json() == {"valid": True, "number": "东园补决〔2025〕1号", "enterprise_name": "青海示例算力科技有限公司",
                         "decision": "approved", "amount_cny": "1000000.00", "issued_on": "2025-03-01",
@@ -146,7 +147,7 @@ def test_it_verifies_by_code_publicly(client, alice, park):
 
 def test_it_tells_whether_an_uploaded_pdf_is_the_issued_one(client, alice, park):
     app = submitted(alice)
-    determination = services.application_approve(application_id=app.pk, reviewer=park).determination
+    determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination
     original = determination.pdf.open("rb").read()
     url = f"/verify/{determination.verification_code}/"
     same = client.post(url, {"file": SimpleUploadedFile("d.pdf", original, "application/pdf")})

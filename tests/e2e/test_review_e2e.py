@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from applications import services
 from applications.models import Application, Determination, State
+from filing import services
 from tests.personas import (
     PASSWORD,
     REQUIRED_FOR_DATA_CENTRE,

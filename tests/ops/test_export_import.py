@@ -19,10 +19,12 @@ from django.core.management.base import CommandError
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from applications import backup, services
 from applications.models import Application, Attachment, Determination, Grant, State
 from audit.models import AuditEntry
+from filing import services
 from measures.version import RULES_VERSION
+from operations import backup
+from review import services as review_services
 from tests.personas import (
     PNG,
     REQUIRED_FOR_DATA_CENTRE,
@@ -64,7 +66,7 @@ def build_state(frozen_now, full=True) -> dict:
     alice, park = applicant(), reviewer("park")
     approved = submitted(alice, frozen_now)
     tick(frozen_now)
-    services.application_approve(application_id=approved.pk, reviewer=park, note="材料齐全")
+    review_services.application_approve(application_id=approved.pk, reviewer=park, note="材料齐全")
     state = {"alice": alice, "park": park, "approved": approved}
     if not full:
         return state
@@ -76,13 +78,13 @@ def build_state(frozen_now, full=True) -> dict:
                             upload=upload("licence.png", PNG, "image/png"))
     waiting = submitted(bob, frozen_now, code="2406-630202-04-01-532200")
     claimed = submitted(alice, frozen_now, code="2406-630202-04-01-532201")
-    services.application_claim(application_id=claimed.pk, reviewer=park)
+    review_services.application_claim(application_id=claimed.pk, reviewer=park)
     returned = submitted(alice, frozen_now, code="2406-630202-04-01-532202")
     tick(frozen_now)
-    services.application_return(application_id=returned.pk, reviewer=park, note="请补充发票")
+    review_services.application_return(application_id=returned.pk, reviewer=park, note="请补充发票")
     rejected = submitted(bob, frozen_now, code="2406-630202-04-01-532203", completed_on="2025-04-01")
     tick(frozen_now)
-    services.application_reject(application_id=rejected.pk, reviewer=park, note="项目尚未实际建成")
+    review_services.application_reject(application_id=rejected.pk, reviewer=park, note="项目尚未实际建成")
     withdrawn = services.application_create(user=bob, facts=facts_of(bob, "2406-630202-04-01-532204"))
     services.application_withdraw(application_id=withdrawn.pk, user=bob, note="重复申请")
     # Admin-side data referring to content types and permissions (natural keys), and a token.
@@ -218,7 +220,7 @@ def test_a_round_trip_restores_every_row_and_every_file_byte_for_byte(frozen_now
     alice, park = User.objects.get(username="applicant"), User.objects.get(username="reviewer_park")
     newest = max(r["id"] for r in before["applications.application"])
     waiting = Application.objects.get(state=State.SUBMITTED)
-    services.application_approve(application_id=waiting.pk, reviewer=park)
+    review_services.application_approve(application_id=waiting.pk, reviewer=park)
     assert Determination.objects.get(application=waiting).serial == 3
     assert services.application_create(user=alice, facts=application_facts()).pk == newest + 1
 

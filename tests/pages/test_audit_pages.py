@@ -11,10 +11,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from applications import services
 from applications.models import Application
 from audit import services as audit
 from audit.models import AuditEntry
+from review import services as review_services
 from tests.personas import applicant, city_admin, other_enterprise, reviewer
 
 from .html import element
@@ -72,7 +72,7 @@ def test_it_is_read_only(client, admin):
 
 def test_it_lists_every_entry_newest_first_with_who_what_and_where(client, admin):
     app = submitted(applicant())
-    services.application_claim(application_id=app.pk, reviewer=admin)
+    review_services.application_claim(application_id=app.pk, reviewer=admin)
     response = client.get(LOG)
     assert response.status_code == 200
     html = html_of(response)
@@ -93,7 +93,7 @@ def test_it_lists_every_entry_newest_first_with_who_what_and_where(client, admin
 def test_it_filters_by_action_actor_dates_and_application(client, admin):
     first = submitted(applicant())
     second = submitted(other_enterprise(), code="2406-630202-04-01-888888")
-    services.application_claim(application_id=second.pk, reviewer=admin)
+    review_services.application_claim(application_id=second.pk, reviewer=admin)
     audit.record(action="login_failed", actor_name="=cmd|' /C calc'!A0", object_type="auth", note="bad password")
     old = AuditEntry.objects.filter(action="account").first()
     AuditEntry.objects.filter(pk=old.pk).update(at=dt.datetime(2025, 1, 10, 12, tzinfo=dt.UTC))
@@ -138,7 +138,7 @@ def test_it_paginates_keeping_the_filters(client, admin):
 
 def test_it_exports_the_filtered_log_as_csv_for_excel(client, admin):
     app = submitted(applicant())
-    services.application_return(application_id=app.pk, reviewer=admin, note="请补充发票，\n并加盖公章")
+    review_services.application_return(application_id=app.pk, reviewer=admin, note="请补充发票，\n并加盖公章")
     audit.record(action="login_failed", actor_name="=HYPERLINK(\"http://evil\")", object_type="auth",
                  note="+1 attempt")
     response = client.get(EXPORT, {"application": app.pk})

@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from measures.forms import CalculatorForm, field_for_path
+from eligibility.forms import CalculatorForm
+from kernel.forms import field_for_path
 
 from .html import element
 

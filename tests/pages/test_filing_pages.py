@@ -9,8 +9,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from applications import services
 from applications.models import Application, Attachment, Determination, State
+from filing import services
+from review import services as review_services
 from tests.personas import (
     PDF,
     PNG,
@@ -524,7 +525,7 @@ def test_it_sends_the_wizard_of_a_submitted_application_to_its_page(client, alic
 def test_it_shows_the_reviewers_note_and_lets_the_applicant_correct_and_resubmit(client, alice):
     app = submitted(alice)
     park = reviewer("park")
-    services.application_return(application_id=app.pk, reviewer=park, note="请补充机架验收证明的盖章页。")
+    review_services.application_return(application_id=app.pk, reviewer=park, note="请补充机架验收证明的盖章页。")
     html = html_of(client.get(detail_url(app.pk)))
     assert "退回修改" in element(html, id="application-status")
     assert "请补充机架验收证明的盖章页。" in element(html, class_="notice notice--warning")
@@ -561,7 +562,7 @@ def test_it_withdraws_a_draft_after_confirmation(client, alice):
 def test_it_shows_the_determination_with_its_pdf_and_verification_link_once_approved(client, alice):
     app = submitted(alice)
     assert 'id="determination"' not in html_of(client.get(detail_url(app.pk)))
-    services.application_approve(application_id=app.pk, reviewer=reviewer("park"), note="材料齐全，予以支持。")
+    review_services.application_approve(application_id=app.pk, reviewer=reviewer("park"), note="材料齐全，予以支持。")
     determination = Determination.objects.get(application=app)
     html = html_of(client.get(detail_url(app.pk)))
     section = element(html, id="determination")
@@ -591,7 +592,7 @@ def test_it_shows_the_determination_with_its_pdf_and_verification_link_once_appr
 
 def test_it_shows_a_rejection_without_an_amount(client, alice):
     app = submitted(alice)
-    services.application_reject(application_id=app.pk, reviewer=reviewer("park"), note="项目未竣工验收")
+    review_services.application_reject(application_id=app.pk, reviewer=reviewer("park"), note="项目未竣工验收")
     section = element(html_of(client.get(detail_url(app.pk))), id="determination")
     assert "未予批准" in text_of(section)
     assert 'id="determination-amount"' not in section
@@ -609,9 +610,9 @@ def test_it_keeps_the_placeholder_for_a_decision_without_a_determination(client,
 def test_it_shows_the_latest_return_note_at_the_top_of_every_step(client, alice):
     app = submitted(alice)
     park = reviewer("park")
-    services.application_return(application_id=app.pk, reviewer=park, note="请补充机架验收证明的盖章页。")
+    review_services.application_return(application_id=app.pk, reviewer=park, note="请补充机架验收证明的盖章页。")
     services.application_submit(application_id=app.pk, user=alice, declaration=True)
-    services.application_return(application_id=app.pk, reviewer=park, note="请核实设备投资额。\n并上传发票。")
+    review_services.application_return(application_id=app.pk, reviewer=park, note="请核实设备投资额。\n并上传发票。")
     content_of = {"enterprise": 'id="step-form"', "project": 'id="step-form"', "circumstances": 'id="step-form"',
                   "attachments": 'id="attachments-form"', "review": 'id="still-missing"'}
     for step, content in content_of.items():

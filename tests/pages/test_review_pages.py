@@ -14,9 +14,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.services import account_create
-from applications import services
 from applications.models import Application, Determination, State, Transition
 from audit.models import AuditEntry
+from filing import services
+from review import services as review_services
 from tests.personas import (
     PASSWORD,
     PNG,
@@ -167,7 +168,7 @@ def test_it_shows_the_review_navigation_by_role(client, app):
 def test_it_lists_the_queue_oldest_first_with_figures_waiting_days_and_claims(client, park, app):
     later, = copies(app, 1)
     Application.objects.filter(pk=app.pk).update(submitted_at=dt.datetime(2025, 2, 5, 9, tzinfo=dt.UTC))
-    services.application_claim(application_id=later.pk, reviewer=park)
+    review_services.application_claim(application_id=later.pk, reviewer=park)
     html = html_of(client.get(QUEUE))
     no_inline_code(html)
     assert "<h1>审核队列</h1>" in html
@@ -184,7 +185,7 @@ def test_it_lists_the_queue_oldest_first_with_figures_waiting_days_and_claims(cl
 def test_it_filters_and_searches_the_queue_keeping_the_filters_in_the_page_links(client, park, app):
     copies(app, 30)
     in_review = Application.objects.order_by("-submitted_at").first()
-    services.application_claim(application_id=in_review.pk, reviewer=park)
+    review_services.application_claim(application_id=in_review.pk, reviewer=park)
     html = html_of(client.get(QUEUE, {"status": "submitted"}))
     assert "30 件已提交或审核中的申请" in text_of(html)
     assert f'id="row-{in_review.pk}"' not in html
@@ -243,7 +244,7 @@ def test_it_reads_the_queue_in_a_constant_number_of_queries(client, park, app, s
 
 def test_it_claims_the_selected_applications_one_by_one_and_reports_each(client, park, app):
     second, third = copies(app, 2)
-    services.application_claim(application_id=third.pk, reviewer=reviewer("park", "colleague"))
+    review_services.application_claim(application_id=third.pk, reviewer=reviewer("park", "colleague"))
     elsewhere = submitted(other_enterprise(), in_industrial_park=False, region="630203",
                           code="2406-630203-04-01-100001")
     response = client.post(QUEUE + "?status=", {"application": [app.pk, second.pk, third.pk, elsewhere.pk],
@@ -358,12 +359,12 @@ def test_it_claims_and_releases_from_the_review_page(client, park, app):
 
 
 def test_it_refuses_an_action_the_state_does_not_allow_with_a_message(client, park, app):
-    services.application_claim(application_id=app.pk, reviewer=park)
+    review_services.application_claim(application_id=app.pk, reviewer=park)
     response = client.post(review_url(app.pk, "claim"))
     assert response.status_code == 302
     html = html_of(client.get(review_url(app.pk)))
     assert "当前状态下无法进行此操作" in element(html, class_="flash")
-    services.application_return(application_id=app.pk, reviewer=park, note="补正")
+    review_services.application_return(application_id=app.pk, reviewer=park, note="补正")
     before = Transition.objects.count()
     for action, data in (("approve", {}), ("reject", {"reject-note": "不符合"}), ("return", {"return-note": "再退"}),
                          ("release", {})):
@@ -487,7 +488,7 @@ def test_it_sums_up_every_jurisdiction_for_city_admins(client, app):
                            code="2406-630203-04-01-100001", equipment_investment_cny="600000000.00")
     granted = submitted(applicant("applicant2"), code="2406-630202-04-01-222222")
     admin = city_admin()
-    services.application_approve(application_id=granted.pk, reviewer=admin)
+    review_services.application_approve(application_id=granted.pk, reviewer=admin)
     Application.objects.filter(pk=app.pk).update(submitted_at=dt.datetime(2025, 2, 5, 9, tzinfo=dt.UTC))
     client.force_login(admin)
     html = html_of(client.get(OVERVIEW))

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import JURISDICTIONS, Role
 from accounts.services import account_create
-from haidong_policy.problems import DomainError
+from kernel.errors import DomainError
 
 
 class Command(BaseCommand):

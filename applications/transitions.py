@@ -1,0 +1,81 @@
+"""The one locked-transition helper every service uses: take the row lock, check who may act and
+from which state (the table in `applications.workflow`), then write the move to the history and
+the audit log. Refusals are domain errors (kernel.errors), never HTTP statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from applications.models import Application, Transition
+from applications.selectors import applications_visible_to
+from applications.workflow import WORKFLOW, Actor, State
+from audit import services as audit
+from kernel.errors import NotAllowed, NotFound, WrongState
+
+
+def locked(application_id: int) -> Application:
+    """The application under a row lock held until the caller's transaction ends."""
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    if application is None:
+        raise NotFound(_("No such application."))
+    return application
+
+
+def refusal(application: Application, user: User) -> NotAllowed | NotFound:
+    """NotAllowed for what the user may see but not do; NotFound for what it may not even see."""
+    if applications_visible_to(user).filter(pk=application.pk).exists():
+        return NotAllowed(_("You may not do this with this application."))
+    return NotFound(_("No such application."))
+
+
+def may_act(application: Application, user: User, actor: Actor) -> bool:
+    if not user.is_authenticated:
+        return False
+    if actor is Actor.OWNER:
+        return user.is_enterprise and application.enterprise_id == user.enterprise_id
+    in_reach = user.is_city_admin or (user.is_reviewer and application.jurisdiction == user.jurisdiction)
+    return in_reach and application.state != State.DRAFT
+
+
+def check(application: Application, user: User, action: str) -> None:
+    """Who may (else NotAllowed/NotFound), then from which state (else WrongState)."""
+    step = WORKFLOW[action]
+    if not may_act(application, user, step.actor):
+        raise refusal(application, user)
+    if application.state not in step.sources:
+        label = str(State(application.state).label)
+        raise WrongState(_("Not possible while the application is %(state)s.") % {"state": label},
+                         state=application.state, state_label=label, object_id=application.pk)
+
+
+def begin(application_id: int, user: User, action: str) -> Application:
+    """Lock, then check: the start of every service that changes an application."""
+    application = locked(application_id)
+    check(application, user, action)
+    return application
+
+
+def move(application: Application, actor: User, action: str, note: str = "", **fields: Any) -> None:
+    """Write the action's state change: history, audit log, and the row (with `fields`)."""
+    to = WORKFLOW[action].target
+    now = timezone.now()
+    Transition.objects.create(application=application, actor=actor, at=now, from_state=application.state,
+                              to_state=to, note=note)
+    audit.record(action="transition", obj=application, actor=actor, application=application,
+                 from_state=application.state, to_state=to, note=note)
+    application.state = to
+    application.updated_at = now
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=["state", "updated_at", *fields])
+
+
+def transition(*, application_id: int, user: User, action: str, note: str = "", **fields: Any) -> Application:
+    """A whole plain transition (claim, release, return, withdraw): lock, check, move."""
+    application = begin(application_id, user, action)
+    move(application, user, action, note, **fields)
+    return application

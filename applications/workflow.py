@@ -1,0 +1,69 @@
+"""The application's state machine as data: its states and one table of what may happen from which
+state, by whom. Services (`applications.transitions.transition`), the `in_queue` column, the queue
+filters, the API's enums and the pages all read this table; nothing restates it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Actor(StrEnum):
+    OWNER = "owner"  # a user of the applying enterprise
+    REVIEWER = "reviewer"  # a reviewer of the application's jurisdiction, or a city admin
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: tuple[State, ...]  # the states it may start from
+    target: State | None  # the state it leads to; None: the state does not change (an edit)
+    actor: Actor
+
+
+DRAFTING = (State.DRAFT, State.RETURNED)
+UNDECIDED = (State.SUBMITTED, State.IN_REVIEW)
+
+WORKFLOW: dict[str, Step] = {
+    # the enterprise (filing)
+    "update": Step(DRAFTING, None, Actor.OWNER),
+    "attach": Step(DRAFTING, None, Actor.OWNER),
+    "submit": Step(DRAFTING, State.SUBMITTED, Actor.OWNER),
+    "withdraw": Step(DRAFTING, State.WITHDRAWN, Actor.OWNER),
+    # the reviewing authority (review)
+    "claim": Step((State.SUBMITTED,), State.IN_REVIEW, Actor.REVIEWER),
+    "release": Step((State.IN_REVIEW,), State.SUBMITTED, Actor.REVIEWER),
+    "return": Step(UNDECIDED, State.RETURNED, Actor.REVIEWER),
+    "approve": Step(UNDECIDED, State.APPROVED, Actor.REVIEWER),
+    "reject": Step(UNDECIDED, State.REJECTED, Actor.REVIEWER),
+}
+DECISIONS = ("approve", "reject")
+
+# Derived from the table, for the model, the selectors and the pages.
+EDITABLE_STATES: tuple[State, ...] = WORKFLOW["update"].sources
+QUEUE_STATES: tuple[State, ...] = tuple(dict.fromkeys(
+    s for step in WORKFLOW.values() if step.actor is Actor.REVIEWER for s in step.sources))
+DECIDED_STATES: tuple[State, ...] = tuple(WORKFLOW[name].target for name in DECISIONS)
+
+
+def allowed(action: str, state: str) -> bool:
+    """Whether `action` may start from `state`."""
+    return state in WORKFLOW[action].sources
+
+
+def actions_from(state: str, actor: Actor) -> list[str]:
+    """What `actor` may do from `state`, in the table's order (the pages show these buttons)."""
+    return [name for name, step in WORKFLOW.items() if step.actor is actor and state in step.sources]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DeterminationsConfig(AppConfig):
+    """Determinations (决定书): numbering, the PDF, public verification (page and API)."""
+
+    name = "determinations"
+    verbose_name = "决定书 Determinations"
+
+    def ready(self) -> None:
+        from determinations import checks  # noqa: F401 - registers the system checks

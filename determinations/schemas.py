@@ -1,0 +1,33 @@
+"""The determination and verification responses as pydantic models (see filing.schemas)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from applications import models
+from kernel.schemas import MONEY, choices_enum
+from kernel.schemas import Out as _Out
+
+Decision = choices_enum("Decision", models.Decision)
+
+
+class DeterminationOut(_Out):
+    number: str
+    verification_code: str
+    decision: Decision
+    amount_cny: str | None = Field(pattern=MONEY)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    pdf_url: str | None
+
+
+class VerifyOut(_Out):
+    valid: Literal[True]
+    number: str
+    enterprise_name: str
+    decision: Decision
+    amount_cny: str | None = Field(pattern=MONEY)
+    issued_on: dt.date
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

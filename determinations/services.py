@@ -1,0 +1,88 @@
+"""Issuing a determination (决定书): its authority, its number, its verification code. Called by the
+approve and reject services inside their transaction, so no decision exists without one and a
+rolled-back decision takes no number."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import Application, Decision, Determination, Evaluation, NumberSeries
+from audit import services as audit
+from determinations.pdf import render_pdf
+from measures.outcome import Status
+
+# Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16  # 80 bits of randomness
+
+
+def verification_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def authority_of(application: Application) -> tuple[str, str, str]:
+    """(series key, authority name, number prefix). The authority is the payer of 第4条: the park
+    committee for park projects, else the county government; without a claim, the jurisdiction's."""
+    key = application.jurisdiction
+    name, prefix = settings.DETERMINATION_AUTHORITIES[key]
+    return key, name, prefix
+
+
+def next_serial(authority: str, year: int) -> int:
+    """The next number of the series, under a row lock held until the caller's transaction ends."""
+    NumberSeries.objects.get_or_create(authority=authority, year=year)
+    series = NumberSeries.objects.select_for_update().get(authority=authority, year=year)
+    series.last_serial += 1
+    series.save(update_fields=["last_serial"])
+    return series.last_serial
+
+
+def determination_issue(*, application: Application, evaluation: Evaluation, decision: str,
+                        actor: User) -> Determination:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    key, name, prefix = authority_of(application)
+    serial = next_serial(key, today.year)
+    measure4 = evaluation.result.measure(4)
+    amount = None
+    if decision == Decision.APPROVED and measure4.status is Status.ELIGIBLE:
+        amount = measure4.amount
+    determination = Determination(
+        application=application, evaluation=evaluation, decision=decision, authority=key, authority_name=name,
+        year=today.year, serial=serial, number=f"{prefix}〔{today.year}〕{serial}号",
+        verification_code=verification_code(), amount_cny=amount, issued_at=now, issued_on=today, issued_by=actor,
+    )
+    store_pdf(determination, render_pdf(determination))
+    determination.save()
+    audit.record(action="determination", obj=determination, actor=actor, application=application,
+                 note=determination.number)
+    return determination
+
+
+def store_pdf(determination: Determination, pdf: bytes) -> None:
+    """Write the bytes once, with their digest. The file is written (and flushed to disk) before the
+    row commits, so a committed determination always has its file; it is never written again."""
+    if determination.pdf:
+        raise ValueError(f"{determination.number} already has its PDF: it is never regenerated")
+    determination.sha256 = hashlib.sha256(pdf).hexdigest()
+    determination.pdf.save(f"{determination.verification_code}.pdf", ContentFile(pdf), save=False)
+    with open(determination.pdf.path, "rb+") as stored:
+        os.fsync(stored.fileno())
+    directory = os.open(os.path.dirname(determination.pdf.path), os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the new name too, so the file survives a power cut, not only a crash
+    finally:
+        os.close(directory)
+
+
+def pdf_filename(determination: Determination) -> str:
+    """决定书-东园补决〔2025〕7号.pdf"""
+    return f"决定书-{determination.number}.pdf"

@@ -1,0 +1,87 @@
+"""Reading request bodies and writing JSON answers, for every API view."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, RawPostDataException
+
+from kernel.errors import Invalid
+from measures.version import RULES_VERSION
+
+MAX_DEPTH = 16  # the facts are 3 levels deep; nothing we take needs more
+
+
+def json_response(data: object, status: int = 200) -> HttpResponse:
+    body = orjson.dumps(data)
+    response = HttpResponse(body, status=status, content_type="application/json")
+    response["X-Rules-Version"] = RULES_VERSION
+    return response
+
+
+def read_json(request) -> object:
+    """The request body as JSON, or `Invalid` naming `body`. Any content type is read as JSON."""
+    try:
+        raw = request._request.body
+    except RequestDataTooBig:
+        raise Invalid([{"field": "body", "code": "too_large"}], "body too large") from None
+    except RawPostDataException:  # a multipart form was already parsed: not JSON
+        raise Invalid([{"field": "body", "code": "invalid_json"}], "invalid JSON") from None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or absurd nesting
+        raise Invalid([{"field": "body", "code": "invalid_json"}], "invalid JSON") from None
+    problem = _unfit(data)
+    if problem:
+        raise Invalid([{"field": "body", "code": problem}], "invalid JSON")
+    return data
+
+
+def _unfit(data: object) -> str | None:
+    """What no body we accept contains: NUL characters (PostgreSQL cannot store them) or nesting
+    deeper than MAX_DEPTH (copying it would exhaust the stack). Iterative, so any depth is safe."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return "too_deep"
+        if isinstance(value, str):
+            if "\x00" in value:
+                return "invalid_character"
+        elif isinstance(value, dict):
+            stack.extend((k, depth) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None
+
+
+def read_optional_json(request, allowed: tuple[str, ...]) -> dict:
+    """An optional JSON object body (whatever its Content-Type says) with only `allowed` keys. An
+    empty body, or an empty form (what many clients send for a bare POST), is {}."""
+    if request._request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if not request._request.POST and not request._request.FILES:
+            return {}
+        raise Invalid([{"field": "body", "code": "invalid_json"}], "invalid body")
+    if not request.body.strip():
+        return {}
+    body = read_json(request)
+    if not isinstance(body, dict):
+        raise Invalid([{"field": "body", "code": "not_an_object"}], "invalid body")
+    unknown = [{"field": str(k), "code": "unknown_field"} for k in body if k not in allowed]
+    if unknown:
+        raise Invalid(unknown, "invalid body")
+    return body
+
+
+def optional_text(body: dict, name: str, *, required: bool = False) -> str:
+    """A text member of a JSON body (a note, say): `Invalid` naming it when not a string or, if
+    required, blank."""
+    value = body.get(name, "")
+    if not isinstance(value, str):
+        raise Invalid([{"field": name, "code": "invalid_type"}], "invalid body")
+    if required and not value.strip():
+        raise Invalid([{"field": name, "code": "required"}], f"{name} required")
+    return value

@@ -1,0 +1,115 @@
+"""Reads of the reviewing authority: the queue and its filters, working days waiting, the city
+overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from accounts.models import User
+from applications import workdays
+from applications.models import Application, Grant, State
+from applications.workflow import QUEUE_STATES
+from kernel.errors import Invalid, NotAllowed
+from measures.facts import field_errors
+
+NO_NUL = r"^[^\x00]*$"
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
+class QueueFilters(BaseModel):
+    """The review queue's filters, from a query string; a bad one is a 400 naming it."""
+
+    # Other query parameters (a shared link's tracking, say) are ignored, not refused.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    status: Literal[tuple(str(s) for s in QUEUE_STATES)] | None = None  # type: ignore[valid-type]
+    tier: int | None = Field(default=None, ge=0, le=2)  # 0: no 第4条 subsidy
+    county: str | None = Field(default=None, pattern=r"^\d{6}$")
+    # Free text goes into SQL: no NUL, which PostgreSQL cannot take (it was a 500 there).
+    jurisdiction: str | None = Field(default=None, max_length=10, pattern=NO_NUL)  # city admins: one's queue
+    # Bounded: a date at the calendar's ends cannot be turned into an instant (it was a 500).
+    submitted_from: dt.date | None = Field(default=None, ge=EARLIEST, le=LATEST)
+    submitted_to: dt.date | None = Field(default=None, ge=EARLIEST, le=LATEST)
+    overdue: bool | None = None
+    q: str | None = Field(default=None, max_length=100, pattern=NO_NUL)
+    page: int = Field(default=1, ge=1, le=1_000_000)
+
+
+def queue_filters(params: Mapping[str, str]) -> QueueFilters:
+    data = {k: v for k, v in params.items() if v != ""}
+    try:
+        return QueueFilters.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(field_errors(exc), "invalid filters") from None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def overdue_before(today: dt.date) -> dt.datetime:
+    """Submitted before this instant, an application has waited more working days than the deadline."""
+    last_day = workdays.start_for(today, settings.REVIEW_DEADLINE_WORKING_DAYS + 1)
+    return _day_start(last_day + dt.timedelta(days=1))
+
+
+def review_queue_for(user: User, filters: QueueFilters, today: dt.date) -> QuerySet[Application]:
+    """Submitted and in-review applications a reviewer (its jurisdiction) or a city admin (all) may
+    work, oldest first. One query, whatever the size: everything shown is on the row or joined."""
+    qs = Application.objects.filter(in_queue=1).select_related("enterprise", "claimed_by")
+    if user.is_authenticated and user.is_reviewer:
+        qs = qs.filter(jurisdiction=user.jurisdiction)
+    elif user.is_authenticated and user.is_city_admin:
+        if filters.jurisdiction:
+            qs = qs.filter(jurisdiction=filters.jurisdiction)
+    else:
+        raise NotAllowed(_("Only reviewers and city administrators have a review queue."))
+    if filters.status:
+        qs = qs.filter(state=filters.status)
+    if filters.tier is not None:
+        qs = qs.filter(tier=filters.tier)
+    if filters.county:
+        qs = qs.filter(county=filters.county)
+    if filters.submitted_from:
+        qs = qs.filter(submitted_at__gte=_day_start(filters.submitted_from))
+    if filters.submitted_to:
+        qs = qs.filter(submitted_at__lt=_day_start(filters.submitted_to + dt.timedelta(days=1)))
+    if filters.overdue is not None:
+        cutoff = overdue_before(today)
+        qs = qs.filter(submitted_at__lt=cutoff) if filters.overdue else qs.filter(submitted_at__gte=cutoff)
+    if filters.q:
+        term = filters.q
+        qs = qs.filter(Q(enterprise__name__icontains=term) | Q(enterprise__credit_code__istartswith=term)
+                       | Q(project_code__startswith=term))
+    return qs.order_by("submitted_at", "id")
+
+
+def waiting(application: Application, today: dt.date) -> tuple[int, bool]:
+    """(working days waiting since submission, overdue)."""
+    if application.submitted_at is None:
+        return 0, False
+    days = workdays.between(timezone.localdate(application.submitted_at), today)
+    return days, days > settings.REVIEW_DEADLINE_WORKING_DAYS
+
+
+def city_overview(today: dt.date) -> dict:
+    """Counts by state per jurisdiction, subsidies granted and pending by payer, overdue count:
+    four aggregate queries."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in (Application.objects.exclude(state=State.DRAFT).values("jurisdiction", "state")
+                .annotate(n=Count("id")).order_by()):
+        counts.setdefault(row["jurisdiction"], {})[row["state"]] = row["n"]
+    granted = list(Grant.objects.values("payer_kind", "payer_region")
+                   .annotate(total=Sum("amount_cny"), n=Count("id")).order_by("payer_kind", "payer_region"))
+    pending = list(Application.objects.filter(in_queue=1, tier__gt=0).values("jurisdiction")
+                   .annotate(total=Sum("estimated_amount_cny"), n=Count("id")).order_by("jurisdiction"))
+    overdue = Application.objects.filter(in_queue=1, submitted_at__lt=overdue_before(today)).count()
+    return {"counts": counts, "granted": granted, "pending": pending, "overdue": overdue}

@@ -1,0 +1,357 @@
+"""Pages for reviewers and city admins: the review queue, the review page with its actions, the
+inline view of attachments, and the city overview.
+
+Thin views, as the filing pages: reads through the selectors, every change through
+`review.services`, one service call per application (batch actions too). Refusals pass through to
+`kernel.pages`: a 404 or 403 page, a message and a redirect to the review page (nothing changed),
+or errors beside the fields, keeping what was typed. Enterprise users keep their own pages: here
+they, and reviewers of another jurisdiction, get 404 for an application and 403 for a list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.contrib import messages as notices
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from applications import selectors as application_selectors
+from applications.models import Application
+from applications.workflow import DECIDED_STATES, QUEUE_STATES, State
+from eligibility import presentation as outcome_presentation
+from filing import presentation as application_presentation
+from filing.services import required_attachments
+from kernel.errors import DomainError
+from kernel.pages import describe, domain_errors, invalid_into
+from measures import messages
+from measures.facts import parse_facts, parse_money
+from review import presentation, selectors, services
+from review.api import queue_row
+from review.forms import QUEUE_FIELDS, ApproveForm, BatchForm, NoteForm, QueueFilterForm
+
+QUEUE_PAGE_SIZE = 25
+BATCH_REPORT_KEY = "review-batch-report"
+# A refusal by state comes back to the review page, saying why; nothing was changed.
+refusals = domain_errors("review-application", gettext_lazy(
+    "Not possible in the current state: application no. %(id)s is %(state)s. Nothing was changed."))
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _lang(request: HttpRequest) -> str:
+    return messages.language(getattr(request, "LANGUAGE_CODE", None))
+
+
+def _page(request: HttpRequest, lang: str, page: str, next_url: str | None = None) -> dict:
+    return {"lang": lang, "html_lang": "en" if lang == "en" else "zh-Hans", "page": page,
+            "next_url": next_url or request.get_full_path()}
+
+
+def _is_review_role(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_reviewer or user.is_city_admin
+
+
+def _require_list_role(request: HttpRequest) -> None:
+    if not _is_review_role(request):
+        raise PermissionDenied(_("Only reviewers and city administrators have a review queue."))
+
+
+def _get(request: HttpRequest, application_id: int) -> Application:
+    """The application for its reviewers and city admins; 404 for everyone else, the owner included
+    (it has its own pages), so nobody learns what exists outside their reach."""
+    if not _is_review_role(request):
+        raise Http404(_("No such application."))
+    return application_selectors.application_get(request.user, application_id)
+
+
+def _review_url(application_id: int) -> str:
+    return reverse("review-application", args=[application_id])
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+def _query(params: dict[str, Any]) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@refusals
+def queue(request: HttpRequest) -> HttpResponse:
+    """Submitted and in-review applications, oldest first, filtered and paginated; a POST claims or
+    returns the ticked ones and comes back to the same filtered page."""
+    _require_list_role(request)
+    lang = _lang(request)
+    today = timezone.localdate()
+    user = request.user
+    params = {k: request.GET.get(k, "") for k in request.GET}
+    filter_form = QueueFilterForm(
+        {k: params.get(k, "") for k in QUEUE_FIELDS}, lang=lang, today=today, city_admin=user.is_city_admin,
+        several_counties=user.is_city_admin or user.jurisdiction == "park")
+    filter_form.is_valid()
+    batch_form = BatchForm(request.POST if request.method == "POST" else None, lang=lang,
+                           max_items=QUEUE_PAGE_SIZE * 4)
+    if request.method == "POST" and batch_form.is_valid():
+        request.session[BATCH_REPORT_KEY] = _batch(request, batch_form)
+        return redirect(request.get_full_path())
+
+    filters, applications = None, Application.objects.none()
+    with invalid_into(filter_form, lang):
+        filters = selectors.queue_filters(params)
+        applications = selectors.review_queue_for(user, filters, today)
+    page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(filters.page if filters else 1)
+    rows = [presentation.queue_display(queue_row(app, today), today, lang) for app in page.object_list]
+    for row in rows:
+        row["url"] = _review_url(row["id"])
+        row["checked"] = row["id"] in batch_form.selected
+    kept = {k: v for k, v in params.items() if k in QUEUE_FIELDS}
+
+    def page_url(number: int) -> str:
+        return "?" + _query({**kept, "page": number if number > 1 else ""})
+
+    ctx = {
+        **_page(request, lang, "review"),
+        "filter_form": filter_form,
+        "filter_fields": list(filter_form),
+        "filtered": any(kept.values()),
+        "batch_form": batch_form,
+        "batch_errors": batch_form.non_field_errors() if batch_form.is_bound else [],
+        "batch_action": request.get_full_path(),
+        "batch_report": request.session.pop(BATCH_REPORT_KEY, None) if request.method != "POST" else None,
+        "rows": rows,
+        "queue_page": page,
+        "count": page.paginator.count if filters else 0,
+        "previous_url": page_url(page.previous_page_number()) if page.has_previous() else None,
+        "next_url_page": page_url(page.next_page_number()) if page.has_next() else None,
+        "page_links": [{"number": n, "url": page_url(n), "current": n == page.number}
+                       for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+                       if isinstance(n, int)] if page.paginator.num_pages > 1 else [],
+        "show_jurisdiction": user.is_city_admin,
+        "scope_label": _("All jurisdictions") if user.is_city_admin
+        else presentation.jurisdiction_label(user.jurisdiction, lang),
+        "deadline_days": _deadline_days(),
+        "overview_url": reverse("review-overview") if user.is_city_admin else None,
+    }
+    return render(request, "review/queue.html", ctx, status=400 if filters is None else 200)
+
+
+def _deadline_days() -> int:
+    return settings.REVIEW_DEADLINE_WORKING_DAYS
+
+
+def _batch(request: HttpRequest, form: BatchForm) -> list[dict[str, Any]]:
+    """One service call (one transaction) per ticked application; what happened to each."""
+    action = form.cleaned_data["action"]
+    note = form.cleaned_data["note"]
+    report = []
+    for application_id in form.selected:
+        try:
+            if action == "claim":
+                services.application_claim(application_id=application_id, reviewer=request.user)
+                outcome = _("Claimed: now in review, claimed by you.")
+            else:
+                services.application_return(application_id=application_id, reviewer=request.user, note=note)
+                outcome = _("Returned for correction with your note.")
+            ok = True
+        except DomainError as exc:  # reported per application; the others go on
+            ok, outcome = False, describe(exc, _lang(request))
+        report.append({"id": application_id, "ok": ok, "outcome": outcome, "url": _review_url(application_id)})
+    return report
+
+
+# --- the review page -----------------------------------------------------------------------------
+
+def _review_page(request: HttpRequest, application: Application, *, forms: dict[str, Any] | None = None,
+                 status: int = 200) -> HttpResponse:
+    lang = _lang(request)
+    today = timezone.localdate()
+    evaluations = list(application.evaluations.all())
+    latest = presentation.review_evaluation(evaluations[-1], lang) if evaluations else None
+    declared = outcome_presentation.figures(application.declared_investment_cny)
+    forms = forms or {}
+    actionable = application.state in QUEUE_STATES
+    days, overdue = selectors.waiting(application, today) if actionable else (None, False)
+    determination = getattr(application, "determination", None) if application.state in DECIDED_STATES else None
+    history = application_presentation.timeline(application.history.select_related("actor"), lang)
+    ctx = {
+        **_page(request, lang, "review", next_url=_review_url(application.pk)),
+        "application": application,
+        "state_label": application_presentation.state_label(application.state),
+        "jurisdiction_label": presentation.jurisdiction_label(application.jurisdiction, lang),
+        "submitted_at": application.submitted_at,
+        "working_days_waiting": days,
+        "overdue": overdue,
+        "deadline_days": _deadline_days(),
+        "claimed_by": application.claimed_by.get_username() if application.claimed_by else None,
+        "claimed_by_me": application.claimed_by_id == request.user.pk,
+        "actionable": actionable,
+        "can_claim": application.state == State.SUBMITTED,
+        "can_release": application.state == State.IN_REVIEW,
+        "return_form": forms.get("return") or NoteForm(
+            prefix="return", label=_("What the enterprise must correct (required)"),
+            help_text=_("The enterprise sees this note and can correct the facts and attachments, then resubmit.")),
+        "reject_form": forms.get("reject") or NoteForm(
+            prefix="reject", label=_("Reasons for the rejection (required)"),
+            help_text=_("The reasons are part of the determination.")),
+        "approve_form": forms.get("approve") or ApproveForm(prefix="approve", declared=declared),
+        "declared_figures": declared,
+        "latest": latest,
+        "result": latest["result"] if latest else None,
+        "result_back_hidden": True,
+        "warnings": latest["warnings"] if latest else [],
+        "earlier": [application_presentation.evaluation_card(e, lang) for e in reversed(evaluations[:-1])],
+        "summary": application_presentation.facts_summary(
+            evaluations[-1].facts if evaluations else application.facts, lang),
+        "attachments": _attachments(application, lang),
+        "history": history,
+        "determination": application_presentation.determination_card(determination),
+        "audit": presentation.audit_rows(application.audit_entries.all()),
+        "queue_url": reverse("review-queue"),
+    }
+    return render(request, "review/application.html", ctx, status=status)
+
+
+def _attachments(application: Application, lang: str) -> list[dict[str, Any]]:
+    groups = application_presentation.attachment_groups(
+        application.attachments.all(), required_attachments(parse_facts(application.facts)), lang,
+        lambda a: reverse("attachment-download", args=[application.pk, a.pk]))
+    for group in groups:
+        for row in [group["current"], *group["superseded"]]:
+            if row is not None:
+                row["inline_url"] = reverse("review-attachment", args=[application.pk, row["id"]])
+                row["is_image"] = row["content_type"].startswith("image/")
+    return groups
+
+
+@login_required
+@require_safe
+@refusals
+def review(request: HttpRequest, application_id: int) -> HttpResponse:
+    return _review_page(request, _get(request, application_id))
+
+
+@login_required
+@require_POST
+@refusals
+def claim(request: HttpRequest, application_id: int) -> HttpResponse:
+    _get(request, application_id)
+    services.application_claim(application_id=application_id, reviewer=request.user)
+    notices.success(request, _("Claimed: application no. %(id)s is in review with you.") % {"id": application_id})
+    return redirect("review-application", application_id)
+
+
+@login_required
+@require_POST
+@refusals
+def release(request: HttpRequest, application_id: int) -> HttpResponse:
+    _get(request, application_id)
+    services.application_release(application_id=application_id, reviewer=request.user)
+    notices.success(request, _("Released: application no. %(id)s is back in the queue.") % {"id": application_id})
+    return redirect("review-application", application_id)
+
+
+NOTE_LABELS = {"return": gettext_lazy("What the enterprise must correct (required)"),
+               "reject": gettext_lazy("Reasons for the rejection (required)")}
+
+
+@login_required
+@require_POST
+@refusals
+def return_(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Return for correction: a missing note stands beside its field, keeping the page as it was."""
+    application = _get(request, application_id)
+    form = NoteForm(request.POST, prefix="return", label=NOTE_LABELS["return"])
+    if form.is_valid():
+        with invalid_into(form, _lang(request)):
+            services.application_return(application_id=application_id, reviewer=request.user,
+                                        note=form.cleaned_data["note"])
+            notices.success(request, _("Returned for correction: the enterprise has been told what to correct."))
+            return redirect("review-application", application_id)
+    return _review_page(request, application, forms={"return": form})
+
+
+@login_required
+@require_POST
+@refusals
+def reject(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _get(request, application_id)
+    form = NoteForm(request.POST, prefix="reject", label=NOTE_LABELS["reject"])
+    if form.is_valid():
+        with invalid_into(form, _lang(request)):
+            evaluation = services.application_reject(application_id=application_id, reviewer=request.user,
+                                                     note=form.cleaned_data["note"])
+            notices.success(request, _("Rejected. Determination %(number)s is issued.")
+                            % {"number": evaluation.determination.number})
+            return redirect("review-application", application_id)
+    return _review_page(request, application, forms={"reject": form})
+
+
+@login_required
+@require_POST
+@refusals
+def approve(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _get(request, application_id)
+    form = ApproveForm(request.POST, prefix="approve",
+                       declared=outcome_presentation.figures(application.declared_investment_cny))
+    if form.is_valid():
+        with invalid_into(form, _lang(request)):
+            # Thousands separators as people type them; otherwise checked like the facts' money.
+            raw = form.cleaned_data["recognized_investment_cny"].replace(",", "").replace("，", "").strip()
+            recognized = parse_money(raw, "recognized_investment_cny") if raw else None
+            evaluation = services.application_approve(
+                application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"],
+                recognized_investment=recognized)
+            notices.success(request, _("Approved. Determination %(number)s is issued.")
+                            % {"number": evaluation.determination.number})
+            return redirect("review-application", application_id)
+    return _review_page(request, application, forms={"approve": form})
+
+
+@login_required
+@require_safe
+@refusals
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})  # the review page frames it; the site default is 'none'
+def attachment_inline(request: HttpRequest, application_id: int, attachment_id: int) -> HttpResponse:
+    """The stored file shown in the review page's frame: inline, never sniffed into another type,
+    only to those who may see the application."""
+    _get(request, application_id)
+    attachment = application_selectors.attachment_get(request.user, application_id, attachment_id)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=False, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the city overview ---------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def overview(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_city_admin:
+        raise PermissionDenied(_("Only city administrators see the overview."))
+    lang = _lang(request)
+    today = timezone.localdate()
+    ctx = {
+        **_page(request, lang, "overview"),
+        "today": today,
+        "tables": presentation.overview_tables(selectors.city_overview(today), today, lang),
+        "overdue_url": reverse("review-queue") + "?overdue=true",
+        "deadline_days": _deadline_days(),
+    }
+    return render(request, "review/overview.html", ctx)

@@ -24,6 +24,7 @@ serve: setup system-run
 
 test: setup system-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports  # the architecture's contracts (.importlinter, docs/architecture.md)
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/pytest -m "not slow"
 

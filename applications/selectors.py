@@ -27,7 +27,7 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
 
 
 def application_get(user: User, application_id: int) -> Application:
-    """The application if the user may see it; 404 otherwise, so others cannot tell it exists."""
+    """The application if the user may see it; `NotFound` otherwise, so others cannot tell it exists."""
     application = applications_visible_to(user).filter(pk=application_id).first()
     if application is None:
         raise NotFound(_("No such application."))

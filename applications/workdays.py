@@ -12,19 +12,15 @@ CALENDAR = Path(__file__).with_name("data") / "workdays.toml"
 
 
 @cache
-def _calendar() -> tuple[frozenset[dt.date], frozenset[dt.date], frozenset[int]]:
+def _calendar() -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     raw = tomllib.loads(CALENDAR.read_text(encoding="utf-8"))
     holidays = frozenset(dt.date.fromisoformat(d) for year in raw.values() for d in year["holidays"])
     workdays = frozenset(dt.date.fromisoformat(d) for year in raw.values() for d in year["workdays"])
-    return holidays, workdays, frozenset(int(year) for year in raw)
-
-
-def known_years() -> frozenset[int]:
-    return _calendar()[2]
+    return holidays, workdays
 
 
 def is_workday(day: dt.date) -> bool:
-    holidays, workdays, _years = _calendar()
+    holidays, workdays = _calendar()
     if day in workdays:
         return True
     return day.weekday() < 5 and day not in holidays

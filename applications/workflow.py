@@ -63,7 +63,3 @@ def allowed(action: str, state: str) -> bool:
     """Whether `action` may start from `state`."""
     return state in WORKFLOW[action].sources
 
-
-def actions_from(state: str, actor: Actor) -> list[str]:
-    """What `actor` may do from `state`, in the table's order (the pages show these buttons)."""
-    return [name for name, step in WORKFLOW.items() if step.actor is actor and state in step.sources]

@@ -13,7 +13,7 @@ from kernel.errors import NotFound
 
 
 def determination_for(user: User, application_id: int) -> Determination:
-    """The determination of an application the user may see; 404 otherwise or when none is issued."""
+    """The determination of an application the user may see; `NotFound` otherwise or when none is issued."""
     application = application_get(user, application_id)
     determination = getattr(application, "determination", None)
     if determination is None or not determination.pdf:

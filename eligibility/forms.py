@@ -17,7 +17,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kernel.forms import FIELD_ID
-from measures import labels, parameters, regions
+from measures import labels, messages, parameters, regions
 from measures.labels import long_date
 
 YES, NO = "yes", "no"
@@ -123,6 +123,11 @@ REGIONS_DATALIST = "haidong-regions"
 
 class CalculatorForm(forms.Form):
     """Every field optional: an absent fact is `needs_info` in the outcome, never a form error."""
+
+    def error_message(self, path: str, code: str, lang: str) -> str:
+        """For kernel.pages: the form sends only text, so a type error means text that is not the
+        number expected."""
+        return messages.field_error(path, "invalid_format" if code == "invalid_type" else code, lang)
 
     def __init__(self, *args: Any, lang: str, today: dt.date, **kwargs: Any):
         kwargs.setdefault("auto_id", FIELD_ID)

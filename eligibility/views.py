@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_safe
 
+from eligibility import presentation
 from eligibility.forms import REGIONS_DATALIST, CalculatorForm, region_options
-from kernel.forms import field_for_path
-from measures import messages, parameters, presentation, serialize
+from kernel.pages import invalid_into
+from measures import messages, parameters, serialize
 from measures.engine import evaluate
-from measures.facts import FactsError, parse_facts
+from measures.facts import parse_facts
 from measures.messages import LANGUAGES
 
 
@@ -37,11 +38,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CalculatorForm(request.POST, lang=lang, today=today)
         if form.is_valid():
-            try:
+            with invalid_into(form, lang):
                 facts = parse_facts(form.facts())
-            except FactsError as exc:
-                _add_errors(form, exc.errors, lang)
-            else:
                 ev = evaluate(facts, facts.as_of or today)
                 result = presentation.outcome(serialize.evaluation(ev, lang), lang)
     else:
@@ -69,13 +67,6 @@ def _carried(request: HttpRequest) -> list[tuple[str, str]]:
         return []
     skip = ("csrfmiddlewaretoken", "switch_language")
     return [(name, value) for name, values in request.POST.lists() if name not in skip for value in values]
-
-
-def _add_errors(form: CalculatorForm, errors: list[dict[str, str]], lang: str) -> None:
-    for error in errors:
-        # The form sends only text, so a type error means text that is not the number expected.
-        code = "invalid_format" if error["code"] == "invalid_type" else error["code"]
-        form.add_error(field_for_path(error["field"], form), messages.field_error(error["field"], code, lang))
 
 
 @require_safe

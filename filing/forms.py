@@ -61,10 +61,6 @@ def initial_from_facts(facts: dict[str, Any], step: str) -> dict[str, Any]:
 class StepForm(CalculatorForm):
     """The facts of one wizard step (enterprise, project or circumstances)."""
 
-    def error_message(self, path: str, code: str, lang: str) -> str:
-        # The form sends only text, so a type error means text that is not the number expected.
-        return messages.field_error(path, "invalid_format" if code == "invalid_type" else code, lang)
-
     def __init__(self, *args: Any, step: str, lang: str, today: dt.date, saved_project: dict | None = None,
                  **kwargs: Any):
         super().__init__(*args, lang=lang, today=today, **kwargs)

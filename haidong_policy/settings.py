@@ -10,7 +10,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from haidong_policy import env
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# Templates, static files and translations ship inside the package (a wheel carries them).
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The working directory of a checkout: db.sqlite3, media/ and staticfiles/ by default.
+BASE_DIR = PACKAGE_DIR.parent
 
 DEBUG = env.get_bool("DEBUG", True)
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"  # noqa: S105
@@ -93,7 +96,7 @@ WSGI_APPLICATION = "haidong_policy.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -117,13 +120,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Chinese first (the pages default to zh-hans whatever the browser asks; see LanguageMiddleware).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # Uploads are never served from MEDIA_URL (no URL pattern serves it); views check who may see them.

@@ -12,6 +12,9 @@ from typing import Any
 
 from measures.outcome import Check, Status
 
+# The outcomes that offer what the clause gives.
+GRANTED = frozenset({Status.ELIGIBLE, Status.REFERRED})
+
 
 @dataclass(frozen=True, slots=True)
 class StoredReason:
@@ -43,7 +46,7 @@ class StoredMeasure:
     @property
     def granted(self) -> bool:
         """Eligible or referred: the outcome offers what the clause gives."""
-        return self.status in (Status.ELIGIBLE, Status.REFERRED)
+        return self.status in GRANTED
 
 
 @dataclass(frozen=True, slots=True)

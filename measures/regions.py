@@ -51,9 +51,7 @@ def at(as_of: dt.date) -> Regions:
 
 CURRENT = at(dt.date.max)
 COUNTIES = CURRENT.counties
-CITY_CODES = CURRENT.city_codes
 HAIDONG_CODES = CURRENT.all_codes
-OLD_TO_NEW = CURRENT.former
 normalize = CURRENT.normalize
 is_haidong = CURRENT.is_haidong
 is_haidong_county = CURRENT.is_county

@@ -25,7 +25,7 @@ EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 
 
 class QueueFilters(BaseModel):
-    """The review queue's filters, from a query string; a bad one is a 400 naming it."""
+    """The review queue's filters, from a query string; a bad one is `Invalid`, naming it."""
 
     # Other query parameters (a shared link's tracking, say) are ignored, not refused.
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)

@@ -29,8 +29,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from applications import selectors as application_selectors
+from applications import workflow
 from applications.models import Application
-from applications.workflow import DECIDED_STATES, QUEUE_STATES, State
+from applications.workflow import DECIDED_STATES, QUEUE_STATES
 from eligibility import presentation as outcome_presentation
 from filing import presentation as application_presentation
 from filing.services import required_attachments
@@ -199,8 +200,8 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
         "claimed_by": application.claimed_by.get_username() if application.claimed_by else None,
         "claimed_by_me": application.claimed_by_id == request.user.pk,
         "actionable": actionable,
-        "can_claim": application.state == State.SUBMITTED,
-        "can_release": application.state == State.IN_REVIEW,
+        "can_claim": workflow.allowed("claim", application.state),
+        "can_release": workflow.allowed("release", application.state),
         "return_form": forms.get("return") or NoteForm(
             prefix="return", label=_("What the enterprise must correct (required)"),
             help_text=_("The enterprise sees this note and can correct the facts and attachments, then resubmit.")),
@@ -268,36 +269,38 @@ NOTE_LABELS = {"return": gettext_lazy("What the enterprise must correct (require
                "reject": gettext_lazy("Reasons for the rejection (required)")}
 
 
+def _noted(request: HttpRequest, application_id: int, key: str, act) -> HttpResponse:
+    """Return or reject: `act(note)` calls the service and says what was done; a missing note
+    stands beside its field, keeping the page as it was."""
+    application = _get(request, application_id)
+    form = NoteForm(request.POST, prefix=key, label=NOTE_LABELS[key])
+    if form.is_valid():
+        with invalid_into(form, _lang(request)):
+            notices.success(request, act(form.cleaned_data["note"]))
+            return redirect("review-application", application_id)
+    return _review_page(request, application, forms={key: form})
+
+
 @login_required
 @require_POST
 @refusals
 def return_(request: HttpRequest, application_id: int) -> HttpResponse:
-    """Return for correction: a missing note stands beside its field, keeping the page as it was."""
-    application = _get(request, application_id)
-    form = NoteForm(request.POST, prefix="return", label=NOTE_LABELS["return"])
-    if form.is_valid():
-        with invalid_into(form, _lang(request)):
-            services.application_return(application_id=application_id, reviewer=request.user,
-                                        note=form.cleaned_data["note"])
-            notices.success(request, _("Returned for correction: the enterprise has been told what to correct."))
-            return redirect("review-application", application_id)
-    return _review_page(request, application, forms={"return": form})
+    def act(note: str) -> str:
+        services.application_return(application_id=application_id, reviewer=request.user, note=note)
+        return _("Returned for correction: the enterprise has been told what to correct.")
+
+    return _noted(request, application_id, "return", act)
 
 
 @login_required
 @require_POST
 @refusals
 def reject(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _get(request, application_id)
-    form = NoteForm(request.POST, prefix="reject", label=NOTE_LABELS["reject"])
-    if form.is_valid():
-        with invalid_into(form, _lang(request)):
-            evaluation = services.application_reject(application_id=application_id, reviewer=request.user,
-                                                     note=form.cleaned_data["note"])
-            notices.success(request, _("Rejected. Determination %(number)s is issued.")
-                            % {"number": evaluation.determination.number})
-            return redirect("review-application", application_id)
-    return _review_page(request, application, forms={"reject": form})
+    def act(note: str) -> str:
+        evaluation = services.application_reject(application_id=application_id, reviewer=request.user, note=note)
+        return _("Rejected. Determination %(number)s is issued.") % {"number": evaluation.determination.number}
+
+    return _noted(request, application_id, "reject", act)
 
 
 @login_required

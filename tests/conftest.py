@@ -31,3 +31,27 @@ def _media_root(settings, tmp_path):
 def _fast_passwords(settings):
     # Hashing strength is Django's business; the suite only needs passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- the fixed personas (tests/personas.py), shared by every test module --------------------------
+
+@pytest.fixture
+def alice():
+    """The applicant enterprise's user (乐都区)."""
+    from tests.personas import applicant
+
+    return applicant()
+
+
+@pytest.fixture
+def park():
+    """The reviewer of the industrial park."""
+    from tests.personas import reviewer
+
+    return reviewer("park")
+
+
+@pytest.fixture
+def park_reviewer(park):
+    return park
+

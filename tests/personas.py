@@ -61,3 +61,23 @@ def upload(name: str = "licence.pdf", content: bytes = PDF, content_type: str = 
 
 REQUIRED_FOR_DATA_CENTRE = ("business_license", "project_filing", "investment_audit", "equipment_invoice",
                             "rack_acceptance")
+
+
+def auth(user) -> dict:
+    """The API's token header for a user."""
+    from rest_framework.authtoken.models import Token
+
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+
+
+def submitted(user, **project):
+    """The DESIGN §4 example (a park data centre) with every attachment, submitted through the services."""
+    from applications.models import Application
+    from filing import services
+
+    app = services.application_create(user=user, facts=application_facts(**project))
+    for kind in REQUIRED_FOR_DATA_CENTRE:
+        services.attachment_add(application_id=app.pk, user=user, kind=kind, upload=upload())
+    services.application_submit(application_id=app.pk, user=user, declaration=True)
+    return Application.objects.get(pk=app.pk)
+

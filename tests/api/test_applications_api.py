@@ -4,17 +4,19 @@ problem+json 400/401/404/409; another enterprise gets 404 everywhere."""
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from applications.models import Application
-from tests.personas import REQUIRED_FOR_DATA_CENTRE, applicant, application_facts, other_enterprise, reviewer, upload
+from tests.personas import (
+    REQUIRED_FOR_DATA_CENTRE,
+    application_facts,
+    auth,
+    other_enterprise,
+    reviewer,
+    upload,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 BASE = "/api/v1/applications"
-
-
-def auth(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
 
 
 def post(client, url, body, user, **extra):
@@ -25,11 +27,6 @@ def problem(r, status):
     assert r.status_code == status, r.content
     assert r["Content-Type"] == "application/problem+json"
     return r.json()
-
-
-@pytest.fixture
-def alice():
-    return applicant()
 
 
 @pytest.fixture

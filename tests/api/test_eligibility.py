@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
-from measures.api import EXAMPLE_FACTS
 
 from eligibility.schemas import EligibilityOut
 from kernel.schemas import ProblemOut
+from measures.examples import EXAMPLE_FACTS
 from measures.version import RULES_VERSION
 
 URL = "/api/v1/eligibility"

@@ -5,28 +5,23 @@ import json
 
 import pytest
 from django.core import mail
-from rest_framework.authtoken.models import Token
 
 from applications.models import Application, Determination, Grant
 from audit.models import AuditEntry
 from filing import services
 from review import services as review_services
 from tests.personas import (
-    REQUIRED_FOR_DATA_CENTRE,
-    applicant,
     application_facts,
+    auth,
     city_admin,
     other_enterprise,
     reviewer,
+    submitted,
     upload,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 QUEUE = "/api/v1/review/queue"
-
-
-def auth(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
 
 
 def act(client, app_id, action, user, body=None):
@@ -38,24 +33,6 @@ def problem(r, status):
     assert r.status_code == status, r.content
     assert r["Content-Type"] == "application/problem+json"
     return r.json()
-
-
-def submitted(user, **project) -> Application:
-    app = services.application_create(user=user, facts=application_facts(**project))
-    for kind in REQUIRED_FOR_DATA_CENTRE:
-        services.attachment_add(application_id=app.pk, user=user, kind=kind, upload=upload())
-    services.application_submit(application_id=app.pk, user=user, declaration=True)
-    return app
-
-
-@pytest.fixture
-def alice():
-    return applicant()
-
-
-@pytest.fixture
-def park():
-    return reviewer("park")
 
 
 def test_it_lists_the_jurisdictions_queue_oldest_first(client, alice, park, frozen_now):

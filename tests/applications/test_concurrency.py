@@ -6,9 +6,8 @@ import pytest
 from django.db import connection, connections
 
 from applications.models import Application, Grant, State
-from filing import services
 from review import services as review_services
-from tests.personas import REQUIRED_FOR_DATA_CENTRE, applicant, application_facts, reviewer, upload
+from tests.personas import applicant, reviewer, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,14 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def needs_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency needs PostgreSQL (SQLite serialises writers): run by .ci/run")
-
-
-def submitted(user) -> Application:
-    app = services.application_create(user=user, facts=application_facts())
-    for kind in REQUIRED_FOR_DATA_CENTRE:
-        services.attachment_add(application_id=app.pk, user=user, kind=kind, upload=upload())
-    services.application_submit(application_id=app.pk, user=user, declaration=True)
-    return app
 
 
 def run_together(*calls):
@@ -80,11 +71,7 @@ def test_it_numbers_concurrent_approvals_distinctly_and_consecutively():
     alice, park = applicant(), reviewer("park")
     apps = []
     for i in range(4):
-        app = services.application_create(user=alice, facts=application_facts(code=f"2406-630202-04-01-10000{i}"))
-        for kind in REQUIRED_FOR_DATA_CENTRE:
-            services.attachment_add(application_id=app.pk, user=alice, kind=kind, upload=upload())
-        services.application_submit(application_id=app.pk, user=alice, declaration=True)
-        apps.append(app)
+        apps.append(submitted(alice, code=f"2406-630202-04-01-10000{i}"))
     results = run_together(*[
         (lambda pk=a.pk: review_services.application_approve(application_id=pk, reviewer=park)) for a in apps])
     assert not [r for r in results if isinstance(r, Exception)], results

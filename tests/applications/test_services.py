@@ -14,7 +14,6 @@ from kernel.problems import status_of
 from review import services as review_services
 from tests.personas import (
     REQUIRED_FOR_DATA_CENTRE,
-    applicant,
     application_facts,
     city_admin,
     other_enterprise,
@@ -23,16 +22,6 @@ from tests.personas import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-@pytest.fixture
-def alice():
-    return applicant()
-
-
-@pytest.fixture
-def park_reviewer():
-    return reviewer("park")
 
 
 def draft(user, **project) -> Application:

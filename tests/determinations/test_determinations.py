@@ -13,10 +13,8 @@ from filing import services
 from review import services as review_services
 from tests.personas import (
     REQUIRED_FOR_DATA_CENTRE,
-    applicant,
     application_facts,
     other_enterprise,
-    reviewer,
     upload,
 )
 
@@ -39,16 +37,6 @@ def submitted(user, circumstances=None, qualifications=None, **project):
 def text_of(determination) -> tuple[str, int]:
     reader = PdfReader(determination.pdf.path)
     return "".join(page.extract_text() for page in reader.pages).replace("\n", ""), len(reader.pages)
-
-
-@pytest.fixture
-def alice():
-    return applicant()
-
-
-@pytest.fixture
-def park():
-    return reviewer("park")
 
 
 def test_it_writes_an_approval_with_number_amount_payer_clauses_and_remedies(alice, park):
@@ -189,7 +177,7 @@ def test_it_answers_approve_with_the_determination_and_its_pdf_url(client, alice
 
 
 def test_it_warns_at_start_up_when_fonts_or_harfbuzz_are_missing(monkeypatch):
-    from applications import checks, pdf
+    from determinations import checks, pdf
 
     assert checks.pdf_requirements() == []  # this machine has them (make test installs them)
     monkeypatch.setattr(pdf.ctypes.util, "find_library", lambda name: None)

@@ -8,7 +8,9 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PO = ROOT / "haidong_policy" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PACKAGES = ("haidong_policy", "operations", "review", "filing", "determinations", "eligibility", "applications",
+            "accounts", "audit", "kernel", "measures")
 ENTRIES = [e for e in polib.pofile(str(PO)) if not e.obsolete]
 # {% translate "…" %}, {% trans "…" %} and _("…") / gettext("…") with a plain literal.
 MSGID = re.compile(r"""{%\s*(?:translate|trans)\s+"([^"]+)"|\b(?:_|gettext|gettext_lazy)\(\s*"([^"]+)"\s*[,)]""")
@@ -16,7 +18,8 @@ MSGID = re.compile(r"""{%\s*(?:translate|trans)\s+"([^"]+)"|\b(?:_|gettext|gette
 
 def source_msgids() -> set[str]:
     found = set()
-    files = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("measures/**/*.py"), *ROOT.glob("haidong_policy/*.py")]
+    files = [*ROOT.glob("haidong_policy/templates/**/*.html")]
+    files += [path for package in PACKAGES for path in ROOT.glob(f"{package}/**/*.py") if "migrations" not in path.parts]
     for path in files:
         for match in MSGID.finditer(path.read_text(encoding="utf-8")):
             found.add(match.group(1) or match.group(2))

@@ -47,10 +47,10 @@ CIRCUMSTANCES_STEP = {"circumstances.ai_model_training": "industry_model", "circ
 
 
 @pytest.fixture
-def alice(client):
-    user = applicant()
-    client.force_login(user)
-    return user
+def alice(alice, client):
+    """The shared applicant (tests/conftest.py), signed in."""
+    client.force_login(alice)
+    return alice
 
 
 def step_url(app_id: int, step: str) -> str:

@@ -79,10 +79,10 @@ def copies(app: Application, n: int, *, start: dt.datetime | None = None) -> lis
 
 
 @pytest.fixture
-def park(client):
-    user = reviewer("park")
-    client.force_login(user)
-    return user
+def park(park, client):
+    """The shared park reviewer (tests/conftest.py), signed in."""
+    client.force_login(park)
+    return park
 
 
 @pytest.fixture

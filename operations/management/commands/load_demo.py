@@ -1,5 +1,5 @@
 """python manage.py load_demo [FILE]: demo accounts and applications in several states, made through
-the services like real ones (fixtures/demo.json). Idempotent: does nothing if they exist."""
+the services like real ones (operations/fixtures/demo.json). Idempotent: does nothing if they exist."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from applications.models import Application, Grant, State
+from kernel.problems import status_of
 from review import services as review_services
 from tests.personas import applicant, reviewer, submitted
 
@@ -59,7 +60,7 @@ def test_it_lets_exactly_one_of_two_simultaneous_approvals_of_one_application_th
     app = submitted(alice)
     results = run_together(*[lambda: review_services.application_approve(application_id=app.pk, reviewer=park)] * 2)
     errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and getattr(errors[0], "status", None) == 409
+    assert len(errors) == 1 and status_of(errors[0]) == 409  # WrongState: the API's 409
     assert app.history.filter(to_state=State.APPROVED).count() == 1
     assert Grant.objects.count() == 1
 

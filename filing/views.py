@@ -45,7 +45,8 @@ from measures.facts import parse_facts
 RESUME_KEY = "resume-step-%s"
 # A refusal by state sends the applicant back to the application's page, saying why.
 refusals = domain_errors("application-detail",
-                         gettext_lazy("This application is %(state)s and can no longer be changed."))
+                         gettext_lazy("This application is %(state)s and can no longer be changed."),
+                         level=notices.WARNING)
 
 
 # --- helpers -------------------------------------------------------------------------------------

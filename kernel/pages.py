@@ -27,9 +27,10 @@ from measures import messages
 from measures.facts import FactsError
 
 
-def domain_errors(object_url: str, wrong_state: str) -> Callable:
+def domain_errors(object_url: str, wrong_state: str, level: int = notices.ERROR) -> Callable:
     """Decorate a page view. `object_url` names the object's page (reversed with the refused
-    object's id); `wrong_state` is the message on WrongState, with %(id)s and %(state)s."""
+    object's id); `wrong_state` is the message on WrongState, with %(id)s and %(state)s, shown at
+    `level` (a django.contrib.messages level)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -41,7 +42,7 @@ def domain_errors(object_url: str, wrong_state: str) -> Callable:
             except NotAllowed as exc:
                 raise PermissionDenied(exc.detail) from None
             except WrongState as exc:
-                notices.error(request, str(wrong_state) % {"id": exc.object_id, "state": exc.state_label})
+                notices.add_message(request, level, str(wrong_state) % {"id": exc.object_id, "state": exc.state_label})
                 return redirect(object_url, exc.object_id)
 
         return wrapped

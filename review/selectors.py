@@ -21,7 +21,8 @@ from kernel.errors import Invalid, NotAllowed
 from measures.facts import field_errors
 
 NO_NUL = r"^[^\x00]*$"
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+# A day at the very ends of the calendar cannot become an instant in the database (it was a 500).
+EARLIEST, LATEST = dt.date.min + dt.timedelta(days=1), dt.date.max - dt.timedelta(days=1)
 
 
 class QueueFilters(BaseModel):
@@ -35,7 +36,6 @@ class QueueFilters(BaseModel):
     county: str | None = Field(default=None, pattern=r"^\d{6}$")
     # Free text goes into SQL: no NUL, which PostgreSQL cannot take (it was a 500 there).
     jurisdiction: str | None = Field(default=None, max_length=10, pattern=NO_NUL)  # city admins: one's queue
-    # Bounded: a date at the calendar's ends cannot be turned into an instant (it was a 500).
     submitted_from: dt.date | None = Field(default=None, ge=EARLIEST, le=LATEST)
     submitted_to: dt.date | None = Field(default=None, ge=EARLIEST, le=LATEST)
     overdue: bool | None = None

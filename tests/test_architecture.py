@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -53,8 +54,8 @@ def _request():
     return request
 
 
-def _view(error):
-    @pages.domain_errors("application-detail", "%(id)s is %(state)s")
+def _view(error, **options):
+    @pages.domain_errors("application-detail", "%(id)s is %(state)s", **options)
     def view(request, application_id):
         raise error
     return view
@@ -72,7 +73,14 @@ def test_it_redirects_to_the_object_with_a_message_on_a_wrong_state():
     response = _view(WrongState("x", state="approved", state_label="Approved", object_id=7))(request,
                                                                                             application_id=7)
     assert response.status_code == 302 and response["Location"] == "/applications/7/"
-    assert [str(m) for m in request._messages] == ["7 is Approved"]
+    assert [(str(m), m.level) for m in request._messages] == [("7 is Approved", messages.ERROR)]
+
+
+def test_it_shows_the_wrong_state_message_at_the_level_the_page_asks():
+    request = _request()
+    _view(WrongState("x", state="approved", state_label="Approved", object_id=7), level=messages.WARNING)(
+        request, application_id=7)
+    assert [m.level for m in request._messages] == [messages.WARNING]
 
 
 def test_it_puts_invalid_input_beside_the_fields_of_the_bound_form():

@@ -193,7 +193,7 @@ def test_reviewer(case, fuzz_world):
 
 
 def test_the_documented_enums_are_the_models_choices():
-    # applications/schemas.py spells them out for the OpenAPI document: they must not drift.
+    # filing/schemas.py spells them out for the OpenAPI document: they must not drift.
     assert {e.value for e in ApplicationState} == set(State.values)
     assert {e.value for e in AttachmentKindOut} == set(AttachmentKind.values)
     assert {e.value for e in EvaluationKind} == set(Evaluation.Kind.values)

@@ -20,6 +20,7 @@ run: setup system-run migrate demo
 serve: setup system-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR  # e.g. refuses console mail (README)
 	DEBUG=false $(VENV)/bin/gunicorn haidong_policy.wsgi -c haidong_policy/gunicorn.conf.py
 
 test: setup system-test

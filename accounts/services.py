@@ -8,8 +8,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
+from accounts import identity, tokens
 from accounts.models import CITY, JURISDICTIONS, Enterprise, Role, User
 from audit import services as audit
 from kernel.errors import Invalid
@@ -37,8 +39,6 @@ def enterprise_errors(*, name: str, credit_code: str, registered_region: str, co
         errors.append(_error("credit_code", "invalid_checksum"))
     elif not code.startswith("91"):
         errors.append(_error("credit_code", "not_an_enterprise"))
-    elif Enterprise.objects.filter(credit_code=code).exists():
-        errors.append(_error("credit_code", "already_registered"))
     if not re.fullmatch(r"\d{6}", registered_region, re.ASCII):
         errors.append(_error("registered_region", "invalid_format"))
     elif not regions.is_haidong(registered_region):
@@ -54,6 +54,42 @@ def enterprise_errors(*, name: str, credit_code: str, registered_region: str, co
     return errors
 
 
+def username_errors(username: str) -> list[dict[str, str]]:
+    """A username Django accepts, checked in its canonical form (accounts.identity)."""
+    try:
+        UnicodeUsernameValidator()(identity.canonical(username))
+        if not username:
+            raise ValidationError("empty")
+    except ValidationError:
+        return [_error("username", "invalid_format")]
+    return []
+
+
+def clash_errors(*, username: str, credit_code: str = "") -> list[dict[str, str]]:
+    """A username taken (or confusable with a taken one) and a credit code already registered.
+    Registration says so only once everything else is right, so that the form cannot be used to
+    find out who is registered."""
+    errors = []
+    canonical = identity.canonical(username)
+    clash = User.objects.filter(Q(username=canonical) | Q(username_skeleton=identity.skeleton(username))).first()
+    if clash is not None:
+        errors.append(_error("username", "already_taken" if clash.username == canonical else "confusable"))
+    if credit_code and Enterprise.objects.filter(credit_code=credit_code.strip().upper()).exists():
+        errors.append(_error("credit_code", "already_registered"))
+    return errors
+
+
+def _save_new(user: User) -> None:
+    """Insert a new account; a look-alike registered at the same moment is refused by the database."""
+    user.username = identity.canonical(user.username)
+    user.username_skeleton = identity.skeleton(user.username)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise Invalid([_error("username", "confusable")], "username taken") from None
+
+
 def password_errors(password: str, user: User) -> list[dict[str, str]]:
     try:
         validate_password(password, user)
@@ -65,19 +101,14 @@ def password_errors(password: str, user: User) -> list[dict[str, str]]:
 @transaction.atomic
 def enterprise_register(*, username: str, password: str, name: str, credit_code: str, registered_region: str,
                         contact_person: str, phone: str, email: str) -> User:
-    """A new enterprise and its first user. Raises `Invalid` listing every bad field."""
+    """A new enterprise and its first user. Raises `Invalid` listing every bad field; a taken
+    username or credit code only when nothing else is wrong."""
     errors = enterprise_errors(name=name, credit_code=credit_code, registered_region=registered_region,
                                contact_person=contact_person, phone=phone, email=email)
-    try:
-        UnicodeUsernameValidator()(username)
-        if not username:
-            raise ValidationError("empty")
-    except ValidationError:
-        errors.append(_error("username", "invalid_format"))
-    if User.objects.filter(username__iexact=username).exists():
-        errors.append(_error("username", "already_taken"))
-    user = User(username=username, email=email, role=Role.ENTERPRISE)
+    errors += username_errors(username)
+    user = User(username=identity.canonical(username), email=email, role=Role.ENTERPRISE)
     errors += password_errors(password, user)
+    errors = errors or clash_errors(username=username, credit_code=credit_code)
     if errors:
         raise Invalid(errors, "invalid registration")
     enterprise = Enterprise.objects.create(
@@ -86,37 +117,51 @@ def enterprise_register(*, username: str, password: str, name: str, credit_code:
     )
     user.enterprise = enterprise
     user.set_password(password)
-    user.save()
+    _save_new(user)
     audit.record(action="account", obj=user, actor=user, note=f"registered enterprise {enterprise.credit_code}")
     return user
 
 
 @transaction.atomic
 def account_create(*, username: str, password: str, role: str, credit_code: str = "", enterprise_name: str = "",
-                   registered_region: str = "", jurisdiction: str = "", email: str = "") -> User:
+                   registered_region: str = "", jurisdiction: str = "", email: str = "", phone: str = "") -> User:
     """An account of any role (the create_account command, demo data, tests). An enterprise user
     joins its enterprise when the credit code is already registered, else creates it."""
     if role not in Role.values:
         raise Invalid(detail=f"role must be one of {', '.join(Role.values)}")
-    if User.objects.filter(username__iexact=username).exists():
-        raise Invalid(detail=f"username {username!r} is taken")
-    user = User(username=username, email=email, role=role)
+    if username_errors(username) or clash_errors(username=username):
+        raise Invalid(detail=f"username {username!r} is not valid, taken, or looks like a taken one")
+    user = User(username=identity.canonical(username), email=email, phone=phone.strip(), role=role)
     if role == Role.ENTERPRISE:
         user.enterprise = _enterprise_for(credit_code, enterprise_name, registered_region, email)
     elif role == Role.REVIEWER:
         if jurisdiction not in JURISDICTIONS:
             raise Invalid(detail=f"jurisdiction must be one of {', '.join(JURISDICTIONS)}")
         user.jurisdiction = jurisdiction
-    else:  # city admins manage accounts and reference data in the Django admin
-        user.is_staff = user.is_superuser = True
+    elif role == Role.SYSTEM_ADMIN:  # the Django admin, for accounts only; never a superuser
+        user.is_staff = True
     problems = password_errors(password, user)
     if problems:
         raise Invalid(detail=problems[0]["message"])
     user.set_password(password)
-    user.save()
+    _save_new(user)
     audit.record(action="account", obj=user, actor=None, actor_name="create_account",
                  note=f"created {role} {username} {user.enterprise or user.jurisdiction or ''}".strip())
     return user
+
+
+def revoke_token(*, user: User, actor: User) -> None:
+    """Sign out of the API: the user's token stops working at once."""
+    if tokens.revoke_all(user):
+        audit.record(action="account", obj=user, actor=actor, note="API token revoked")
+
+
+def password_changed(*, user: User, actor: User, how: str) -> None:
+    """After a password change or reset: every API token of the user is revoked (the other sessions
+    end by themselves, their session hash no longer matching) and the change is audited."""
+    revoked = tokens.revoke_all(user)
+    audit.record(action="account", obj=user, actor=actor,
+                 note=f"password {how}" + ("; API tokens revoked" if revoked else ""))
 
 
 def account_changed(*, user: User, actor: User, note: str) -> None:

@@ -18,7 +18,7 @@ urlpatterns = [
          auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
          name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/",
-         auth_views.PasswordResetConfirmView.as_view(template_name="accounts/password_reset_confirm.html"),
+         views.PasswordResetConfirm.as_view(template_name="accounts/password_reset_confirm.html"),
          name="password_reset_confirm"),
     path("password/reset/complete/",
          auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),

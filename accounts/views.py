@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.forms import ENTERPRISE_FIELDS, RegistrationForm
-from accounts.services import account_changed, enterprise_errors, enterprise_register
+from accounts.services import enterprise_errors, enterprise_register, password_changed
 from kernel.pages import invalid_into
 from kernel.problems import problem
+from kernel.throttling import CurrentRate
 from measures import messages
 
 
@@ -29,12 +31,29 @@ def locked_out(request, response, credentials, *args, **kwargs):
     return render(request, "accounts/locked_out.html", {"detail": detail}, status=429)
 
 
+class RegistrationThrottle(CurrentRate, SimpleRateThrottle):
+    """Registrations tried per client address (THROTTLE_REGISTER, default 5/hour)."""
+
+    scope = "register"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """Self-registration of an enterprise and its first user, who is then signed in."""
     if request.user.is_authenticated:
         return redirect("my-applications")
     lang = messages.language(getattr(request, "LANGUAGE_CODE", None))
+    throttle = RegistrationThrottle()
+    if request.method == "POST" and not throttle.allow_request(request, None):
+        wait = round(throttle.wait() or 60)
+        response = render(request, "429.html", {"detail": _(
+            "Too many registrations from your address. Please try again in %(minutes)s minutes.") % {
+            "minutes": max(1, round(wait / 60))}}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if request.method == "POST":
         form = RegistrationForm(request.POST, lang=lang)
         if form.is_valid():
@@ -62,6 +81,13 @@ def register(request: HttpRequest) -> HttpResponse:
 
 class PasswordChange(auth_views.PasswordChangeView):
     def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session; the others end
+        password_changed(user=form.user, actor=form.user, how="changed")
+        return response
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
         response = super().form_valid(form)
-        account_changed(user=form.user, actor=form.user, note="password changed")
+        password_changed(user=form.user, actor=form.user, how="reset")
         return response

@@ -4,6 +4,7 @@ the audit log. Refusals are domain errors (kernel.errors), never HTTP statuses."
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +15,19 @@ from applications.models import Application, Transition
 from applications.selectors import applications_visible_to
 from applications.workflow import WORKFLOW, Actor, State
 from audit import services as audit
-from kernel.errors import NotAllowed, NotFound, WrongState
+from kernel.errors import Invalid, NotAllowed, NotFound, WrongState
+
+NOTE_MAX = 2000  # characters of a note on a state change, on every surface (pages and API)
+
+
+def note_text(note: str, *, required: bool = False) -> str:
+    """A note on a state change, stripped: `Invalid` when required and blank, or longer than NOTE_MAX."""
+    text = (note or "").strip()
+    if required and not text:
+        raise Invalid([{"field": "note", "code": "required"}], "note required")
+    if len(text) > NOTE_MAX:
+        raise Invalid([{"field": "note", "code": "too_long"}], "note too long")
+    return text
 
 
 def locked(application_id: int) -> Application:
@@ -41,11 +54,52 @@ def may_act(application: Application, user: User, actor: Actor) -> bool:
     return in_reach and application.state != State.DRAFT
 
 
+class ConflictOfInterest(NotAllowed):
+    """A reviewer linked to the applying enterprise (the same email or phone) may not act on it."""
+
+    def __init__(self, application: Application, user: User, action: str):
+        super().__init__(_("You are linked to this enterprise (the same email or phone): another reviewer must "
+                           "handle application no. %(id)s.") % {"id": application.pk})
+        self.application, self.user, self.action = application, user, action
+
+
+def _digits(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit())
+
+
+def linked(user: User, application: Application) -> bool:
+    """The same email as the enterprise or one of its users, or the same phone as the enterprise."""
+    enterprise = application.enterprise
+    emails = {e.casefold() for e in (enterprise.email, *enterprise.users.values_list("email", flat=True)) if e}
+    if user.email and user.email.casefold() in emails:
+        return True
+    return bool(user.phone) and len(_digits(user.phone)) >= 5 and _digits(user.phone) == _digits(enterprise.phone)
+
+
+def audit_conflicts(service):
+    """Around a reviewer's service (outside its transaction, which the refusal rolls back): a
+    refusal for a conflict of interest is written to the audit log."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except ConflictOfInterest as exc:
+            audit.record(action="refused", obj=exc.application, actor=exc.user, application=exc.application,
+                         note=f"{exc.action}: conflict of interest (the same email or phone as the enterprise)")
+            raise
+
+    return wrapper
+
+
 def check(application: Application, user: User, action: str) -> None:
-    """Who may (else NotAllowed/NotFound), then from which state (else WrongState)."""
+    """Who may (else NotAllowed/NotFound), no conflict of interest, then from which state (else
+    WrongState)."""
     step = WORKFLOW[action]
     if not may_act(application, user, step.actor):
         raise refusal(application, user)
+    if step.actor is Actor.REVIEWER and linked(user, application):
+        raise ConflictOfInterest(application, user, action)
     if application.state not in step.sources:
         label = str(State(application.state).label)
         raise WrongState(_("Not possible while the application is %(state)s.") % {"state": label},
@@ -74,8 +128,8 @@ def move(application: Application, actor: User, action: str, note: str = "", **f
     application.save(update_fields=["state", "updated_at", *fields])
 
 
-def transition(*, application_id: int, user: User, action: str, note: str = "", **fields: Any) -> Application:
-    """A whole plain transition (claim, release, return, withdraw): lock, check, move."""
+def transition(*, application_id: int, user: User, action: str, **fields: Any) -> Application:
+    """A whole plain transition without a note (claim, release): lock, check, move."""
     application = begin(application_id, user, action)
-    move(application, user, action, note, **fields)
+    move(application, user, action, **fields)
     return application

@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment added or replaced")
     ACCOUNT = "account", _("Account created or changed")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    REFUSED = "refused", _("Action refused")
 
 
 class AuditEntry(models.Model):

@@ -5,11 +5,12 @@ from django.dispatch import receiver
 
 from audit.context import client_address
 from audit.models import Action, AuditEntry
+from kernel.clients import client_address as address_of
 
 
 @receiver(user_login_failed)
 def login_failed(sender, credentials, request=None, **kwargs):
-    address = (request.META.get("REMOTE_ADDR") if request is not None else None) or client_address.get()
+    address = (address_of(request) if request is not None else None) or client_address.get()
     AuditEntry.objects.create(action=Action.LOGIN_FAILED, actor=None,
                               actor_name=str(credentials.get("username", ""))[:150], object_type="accounts.user",
                               client_address=address or None)

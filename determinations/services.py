@@ -5,7 +5,6 @@ rolled-back decision takes no number."""
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 
 from django.conf import settings
@@ -16,6 +15,8 @@ from accounts.models import User
 from applications.models import Application, Decision, Determination, Evaluation, NumberSeries
 from audit import services as audit
 from determinations.pdf import render_pdf
+from kernel.errors import Unavailable
+from kernel.storage import STORE_UNAVAILABLE
 from measures.outcome import Status
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -68,19 +69,17 @@ def determination_issue(*, application: Application, evaluation: Evaluation, dec
 
 
 def store_pdf(determination: Determination, pdf: bytes) -> None:
-    """Write the bytes once, with their digest. The file is written (and flushed to disk) before the
-    row commits, so a committed determination always has its file; it is never written again."""
+    """Write the bytes once, with their digest. The file is written whole and flushed to disk
+    (kernel.storage) before the row commits, so a committed determination always has its file; it
+    is never written again. A store that cannot be written is `Unavailable`: the decision's
+    transaction rolls back and no number is used."""
     if determination.pdf:
         raise ValueError(f"{determination.number} already has its PDF: it is never regenerated")
     determination.sha256 = hashlib.sha256(pdf).hexdigest()
-    determination.pdf.save(f"{determination.verification_code}.pdf", ContentFile(pdf), save=False)
-    with open(determination.pdf.path, "rb+") as stored:
-        os.fsync(stored.fileno())
-    directory = os.open(os.path.dirname(determination.pdf.path), os.O_RDONLY)
     try:
-        os.fsync(directory)  # the new name too, so the file survives a power cut, not only a crash
-    finally:
-        os.close(directory)
+        determination.pdf.save(f"{determination.verification_code}.pdf", ContentFile(pdf), save=False)
+    except OSError:
+        raise Unavailable(STORE_UNAVAILABLE()) from None
 
 
 def pdf_filename(determination: Determination) -> str:

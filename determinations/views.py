@@ -5,6 +5,7 @@ decision, amount, issue date and SHA-256. Lookups are throttled (the API's throt
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,11 +29,19 @@ def _too_many(request) -> HttpResponse:
     return response
 
 
+# What a verification code can be, typed with spaces or dashes (determinations.selectors normalises).
+CODE_TYPED = re.compile(r"[0-9A-Za-z -]{1,40}")
+
+
 @require_http_methods(["GET", "HEAD"])
 def verify_index(request):
     code = request.GET.get("code", "").strip()
-    if code:
-        return redirect("verify-code", code=code)
+    if code and CODE_TYPED.fullmatch(code):
+        return redirect("verify-code", code=code.replace(" ", ""))
+    if code:  # "a/b" and the like cannot be a code (and cannot be a URL either): say so, keep it
+        return render(request, "verify/index.html", {
+            "error": _("A verification code has 16 letters and digits, like XXXX-XXXX-XXXX-XXXX."), "code": code},
+            status=400)
     return render(request, "verify/index.html", {})
 
 

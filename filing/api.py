@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from applications import selectors
 from applications.models import Application, Attachment
+from applications.transitions import NOTE_MAX
 from applications.workflow import State
 from determinations.api import determination_dict
 from filing import services
@@ -154,7 +155,9 @@ class WithdrawView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="applications_withdraw", summary="Withdraw (draft or returned)",
-                   request=None, responses={200: ApplicationOut, **PROBLEMS})
+                   request=inline_serializer("WithdrawIn", {"note": serializers.CharField(
+                       required=False, max_length=NOTE_MAX, help_text="Why (optional)")}),
+                   responses={200: ApplicationOut, **PROBLEMS})
     def post(self, request, application_id: int):
         selectors.application_get(request.user, application_id)  # 404 before reading what is not yours
         note = optional_text(read_optional_json(request, ("note",)), "note")
@@ -193,7 +196,7 @@ class AttachmentView(APIView):
 
 def attachment_response(attachment: Attachment) -> FileResponse:
     """The stored bytes, under the uploaded name, never rendered inline by type sniffing."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=services.download_name(attachment),
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

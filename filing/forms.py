@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.transitions import NOTE_MAX
 from eligibility.forms import FLAG, MULTI, NO, SPEC, TRISTATE, YES, CalculatorForm, _fact
 from measures import messages
 
@@ -129,7 +130,7 @@ class StepForm(CalculatorForm):
 
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000, label=_("Reason (optional)"),
+    note = forms.CharField(required=False, max_length=NOTE_MAX, label=_("Reason (optional)"),
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -21,7 +22,8 @@ from applications import transitions
 from applications.evaluations import estimate, evaluate_application, freeze
 from applications.models import Application, Attachment, AttachmentKind, Evaluation, State, Transition
 from audit import services as audit
-from kernel.errors import Invalid, NotAllowed
+from kernel.errors import Invalid, NotAllowed, Unavailable
+from kernel.storage import STORE_UNAVAILABLE
 from measures import outcome, regions
 from measures.facts import Facts, FactsError, ProjectCategory, parse_facts
 
@@ -32,9 +34,28 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
+SUFFIX_OF = {content_type: suffix for _magic, content_type, suffix in SIGNATURES}
 PROJECT_FIELDS = ("code", "name", "kind", "category", "region", "in_industrial_park", "standard_racks",
                   "equipment_investment_cny", "completed_on")
 DECLARATION_NOTE = "已签署承诺书 / declaration of truthfulness made"
+
+
+def display_name(name: str, suffix: str) -> str:
+    """The uploaded name in the user's words, with the extension of what the file really is:
+    `营业执照.hta` → `营业执照.pdf`, `invoice.pdf.bat` → `invoice.pdf`, `扫描件` → `扫描件.png`."""
+    stem = PurePosixPath((name or "").replace("\\", "/")).name
+    while True:
+        head, dot, extension = stem.rpartition(".")
+        if not (dot and head.strip() and 1 <= len(extension) <= 5 and extension.isascii() and extension.isalnum()):
+            break
+        stem = head
+    stem = stem.strip().lstrip(".").strip() or "file"
+    return stem[:255 - len(suffix)] + suffix
+
+
+def download_name(attachment: Attachment) -> str:
+    """What a download is called: also for files stored before names were cleaned."""
+    return display_name(attachment.original_name, SUFFIX_OF.get(attachment.content_type, ""))
 
 
 # --- facts ---------------------------------------------------------------------------------------
@@ -176,7 +197,9 @@ def application_submit(*, application_id: int, user: User, declaration: bool) ->
 
 @transaction.atomic
 def application_withdraw(*, application_id: int, user: User, note: str = "") -> Application:
-    return transitions.transition(application_id=application_id, user=user, action="withdraw", note=note.strip())
+    application = transitions.begin(application_id, user, "withdraw")
+    transitions.move(application, user, "withdraw", transitions.note_text(note))
+    return application
 
 
 @transaction.atomic
@@ -201,10 +224,13 @@ def attachment_add(*, application_id: int, user: User, kind: str, upload: Upload
     upload.seek(0)
     now = timezone.now()
     application.attachments.filter(kind=kind, superseded_at__isnull=True).update(superseded_at=now)
-    attachment = Attachment(application=application, kind=kind, original_name=(upload.name or "")[-255:],
+    attachment = Attachment(application=application, kind=kind, original_name=display_name(upload.name, detected[1]),
                             content_type=detected[0], size=upload.size, sha256=digest.hexdigest(),
                             uploaded_by=user, uploaded_at=now)
-    attachment.file.save(f"upload{detected[1]}", upload, save=False)
+    try:
+        attachment.file.save(f"upload{detected[1]}", upload, save=False)
+    except OSError:  # the store is full or read-only: kernel.storage has removed the partial file
+        raise Unavailable(STORE_UNAVAILABLE()) from None
     try:
         attachment.save()
         replaced = " (replaces an earlier file)" if application.attachments.filter(kind=kind).count() > 1 else ""

@@ -1,8 +1,14 @@
 """GET /healthz (the process answers) and GET /readyz (it can serve: database reachable, migrations
-applied, the CJK fonts and HarfBuzz subsetting the determinations need)."""
+applied, the media store writable, the CJK fonts and HarfBuzz subsetting the determinations need;
+Redis, when configured, reported as degraded without making the service unready)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -32,14 +38,43 @@ def _database() -> tuple[bool, str]:
     return True, "ok"
 
 
+def _media() -> tuple[bool, str]:
+    """Uploads and determinations can be written: a file is created, flushed and removed."""
+    try:
+        root = Path(settings.MEDIA_ROOT)
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".readyz-") as probe:
+            probe.write(b"ok")
+            probe.flush()
+    except OSError as exc:
+        return False, f"media store not writable: {type(exc).__name__}"
+    return True, "ok"
+
+
+def _redis() -> dict | None:
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return None  # no Redis configured: per-process counters by design
+    if ping():
+        return {"ok": True, "detail": "ok"}
+    # Still ready: throttles fall back to per-process counters (kernel.cache).
+    return {"ok": False, "degraded": True, "detail": "unreachable: throttle counters are per process"}
+
+
 @never_cache
 @require_safe
 def readyz(request):
     db_ok, db_detail = _database()
+    media_ok, media_detail = _media()
     missing = missing_pdf_requirements()
     checks = {
         "database": {"ok": db_ok, "detail": db_detail},
+        "media": {"ok": media_ok, "detail": media_detail},
         "pdf": {"ok": not missing, "detail": "; ".join(missing) or "ok"},
     }
-    ready = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    redis = _redis()
+    if redis is not None:
+        checks["redis"] = redis
+    ready = all(c["ok"] or c.get("degraded") for c in checks.values())
+    status = "unavailable" if not ready else "degraded" if any(not c["ok"] for c in checks.values()) else "ok"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from haidong_policy import logs
+from kernel.clients import client_address
 from measures.messages import DEFAULT_LANGUAGE, language
 
 logger = logging.getLogger("haidong_policy.requests")
@@ -63,7 +64,28 @@ class RequestLogMiddleware:
                 "method": request.method, "path": request.path, "status": response.status_code,
                 "ms": round((time.perf_counter() - start) * 1000, 1),
                 "user": user.pk if user is not None and user.is_authenticated else None,
-                "client": request.META.get("REMOTE_ADDR")}})
+                "client": client_address(request)}})
             return response
         finally:
             logs.request_id.reset(token)
+
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every answer; `Cache-Control: no-store` on every API answer and on
+    everything a signed-in user is shown (pages, downloads, CSV exports): no shared or browser cache
+    keeps an applicant's data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith("/api/"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -71,11 +71,18 @@ AXES_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.get_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_RESET_ON_SUCCESS = True
+# The real client behind NUM_PROXIES trusted proxies, as the throttles and the audit log see it.
+AXES_CLIENT_IP_CALLABLE = "kernel.clients.client_address"
+AXES_USERNAME_CALLABLE = "accounts.identity.lockout_username"
+# A success clears that username's failures only (accounts.receivers), never the address's count
+# of other usernames' failures: password spraying from one address still ends in a lockout.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 
 MIDDLEWARE = [
     "haidong_policy.middleware.RequestLogMiddleware",
+    "haidong_policy.middleware.SecurityHeadersMiddleware",
+    "kernel.limits.BodyLimitMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -85,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.ClientAddressMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -112,7 +120,8 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.passwords.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -133,7 +142,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads and determinations: written whole or not at all (kernel.storage).
+    "default": {"BACKEND": "kernel.storage.AtomicFileSystemStorage"},
     # Compressed copies, no hashed names: works without collectstatic in development and tests.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -175,7 +185,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -188,6 +198,7 @@ REST_FRAMEWORK = {
         "eligibility_anon": env.get_rate("THROTTLE_ELIGIBILITY_ANON", "120/min"),
         "eligibility_user": env.get_rate("THROTTLE_ELIGIBILITY_USER", "600/min"),
         "verify": env.get_rate("THROTTLE_VERIFY", "60/min"),
+        "register": env.get_rate("THROTTLE_REGISTER", "5/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Reverse proxies in front of the app whose X-Forwarded-For to trust. 0: the client is
@@ -235,25 +246,44 @@ REVIEW_DEADLINE_WORKING_DAYS = env.get_int("REVIEW_DEADLINE_WORKING_DAYS", 10, m
 # Where links in emails point.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Mail: the console by default; SMTP when EMAIL_HOST is set.
+# Mail: SMTP when EMAIL_HOST is set; else files under var/mail/ while DEBUG is on (never the
+# console, which is the request log). In production EMAIL_BACKEND must be chosen explicitly when
+# there is no EMAIL_HOST: `check --deploy` fails otherwise (operations.checks).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND_EXPLICIT = bool(os.environ.get("EMAIL_BACKEND"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend" if DEBUG
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")
 EMAIL_PORT = env.get_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@haidong-policy.example")
 
-# Uploads: attachments up to 20 MB are checked by content in filing.services.
+# Uploads: attachments up to 20 MB are checked by content in filing.services. Request bodies are
+# capped before anything reads them (kernel.limits): 21 MB where a file is uploaded, 1 MB elsewhere.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_BODY_MAX_BYTES = 21 * 1024 * 1024
+BODY_MAX_BYTES = 1024 * 1024
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after signing in
+# (accounts.middleware); API tokens API_TOKEN_TTL_HOURS after they were issued (accounts.tokens).
+SESSION_IDLE_MINUTES = env.get_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_MAX_HOURS = env.get_int("SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+API_TOKEN_TTL_HOURS = env.get_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
 
 # Throttle counters live in the cache. One process: memory is enough. Several (gunicorn workers,
 # several hosts): set REDIS_URL so the limits hold across them.
+# Redis is an accelerator, never a point of failure: short timeouts, and while it is unreachable the
+# counters fall back to per-process memory (kernel.cache); /readyz reports it as degraded.
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "haidong"}}
+    CACHES = {"default": {"BACKEND": "kernel.cache.ResilientRedisCache", "LOCATION": os.environ["REDIS_URL"],
+                          "KEY_PREFIX": "haidong",
+                          "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "haidong"}}
 

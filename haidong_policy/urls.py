@@ -29,6 +29,7 @@ api_v1 = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     # accounts
     re_path(r"^auth/token/?$", accounts_api.TokenView.as_view(), name="auth-token"),
+    re_path(r"^auth/logout/?$", accounts_api.LogoutView.as_view(), name="auth-logout"),
     # filing
     re_path(r"^applications/?$", filing_api.ApplicationsView.as_view(), name="application-list"),
     re_path(APPLICATION + r"/?$", filing_api.ApplicationView.as_view(), name="application-detail"),

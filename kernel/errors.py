@@ -1,8 +1,9 @@
 """The domain errors: what services and selectors raise when they refuse. No HTTP in here.
 
 The API maps them to problem+json in one place (`kernel.problems.exception_handler`: 404, 403, 409,
-400 as DESIGN §8); the pages in one place too (`kernel.pages`: a 404 page, a 403 page, a message
-and a redirect to the object, or the errors beside the fields of the bound form).
+400 as DESIGN §8, and 503 for `Unavailable`); the pages in one place too (`kernel.pages`: a 404
+page, a 403 page, a message and a redirect to the object, the errors beside the fields of the bound
+form, or a message and the same page again).
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ class WrongState(DomainError):
         self.state = state
         self.state_label = state_label  # in the request's language
         self.object_id = object_id
+
+
+class Unavailable(DomainError):
+    """A store the action needs cannot be written now (the media store full or read-only); nothing
+    was changed, and trying again later may work."""
 
 
 class Invalid(DomainError):

@@ -35,26 +35,37 @@ def read_json(request) -> object:
         raise Invalid([{"field": "body", "code": "invalid_json"}], "invalid JSON") from None
     problem = _unfit(data)
     if problem:
-        raise Invalid([{"field": "body", "code": problem}], "invalid JSON")
+        field, code = problem
+        raise Invalid([{"field": field, "code": code}], "invalid JSON")
     return data
 
 
-def _unfit(data: object) -> str | None:
-    """What no body we accept contains: NUL characters (PostgreSQL cannot store them) or nesting
-    deeper than MAX_DEPTH (copying it would exhaust the stack). Iterative, so any depth is safe."""
-    stack = [(data, 1)]
+def _bad_text(value: str) -> bool:
+    """NUL (PostgreSQL cannot store it) or a lone surrogate (no encoding can write it: "\\ud800" is
+    valid JSON but not text)."""
+    return "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)
+
+
+def _unfit(data: object) -> tuple[str, str] | None:
+    """What no body we accept contains, as (dotted field, code): text that is not text (`_bad_text`)
+    or nesting deeper than MAX_DEPTH (copying it would exhaust the stack). Iterative, so any depth
+    is safe; the field names where it is (`project.name`, `enterprise.sectors.0`, `body`)."""
+    stack: list[tuple[object, int, str]] = [(data, 1, "")]
     while stack:
-        value, depth = stack.pop()
+        value, depth, path = stack.pop()
         if depth > MAX_DEPTH:
-            return "too_deep"
+            return "body", "too_deep"
         if isinstance(value, str):
-            if "\x00" in value:
-                return "invalid_character"
+            if _bad_text(value):
+                return path or "body", "invalid_character"
         elif isinstance(value, dict):
-            stack.extend((k, depth) for k in value)
-            stack.extend((v, depth + 1) for v in value.values())
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else str(key)
+                if _bad_text(key):
+                    return path or "body", "invalid_character"
+                stack.append((item, depth + 1, child))
         elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+            stack.extend((item, depth + 1, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value))
     return None
 
 

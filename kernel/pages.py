@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, Invalid, NotAllowed, NotFound, WrongState
+from kernel.errors import DomainError, Invalid, NotAllowed, NotFound, Unavailable, WrongState
 from kernel.forms import field_for_path
 from measures import messages
 from measures.facts import FactsError
@@ -41,6 +41,9 @@ def domain_errors(object_url: str, wrong_state: str, level: int = notices.ERROR)
                 raise Http404(exc.detail) from None
             except NotAllowed as exc:
                 raise PermissionDenied(exc.detail) from None
+            except Unavailable as exc:
+                notices.error(request, exc.detail)
+                return redirect(request.get_full_path())
             except WrongState as exc:
                 notices.add_message(request, level, str(wrong_state) % {"id": exc.object_id, "state": exc.state_label})
                 return redirect(object_url, exc.object_id)

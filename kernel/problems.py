@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from kernel.errors import DomainError, Invalid, NotAllowed, NotFound, WrongState
+from kernel.errors import DomainError, Invalid, NotAllowed, NotFound, Unavailable, WrongState
 from kernel.schemas import ProblemOut
 from measures import messages
 from measures.facts import FactsError
@@ -27,14 +27,16 @@ TITLES = {
     405: ("不支持该请求方法", "Method not allowed"),
     406: ("无法提供所请求的格式", "Not acceptable"),
     409: ("当前状态不允许此操作", "Conflict"),
+    413: ("请求内容过大", "Payload too large"),
     415: ("不支持的内容类型", "Unsupported media type"),
     429: ("请求过于频繁", "Too many requests"),
     500: ("服务器内部错误", "Internal server error"),
+    503: ("服务暂时不可用", "Service unavailable"),
 }
 
 
 # The one table from domain errors to HTTP statuses (DESIGN §8).
-STATUS_OF = {NotFound: 404, NotAllowed: 403, WrongState: 409, Invalid: 400}
+STATUS_OF = {NotFound: 404, NotAllowed: 403, WrongState: 409, Invalid: 400, Unavailable: 503}
 
 
 def status_of(exc: DomainError) -> int:

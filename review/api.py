@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from applications.models import Application
 from applications.selectors import application_get
+from applications.transitions import NOTE_MAX
 from determinations.api import determination_dict
 from filing.api import application_dict, application_summary
 from filing.schemas import ApplicationOut
@@ -23,7 +24,7 @@ from measures.serialize import money
 from review import selectors, services
 from review.schemas import DecisionOut, QueuePageOut
 
-NoteIn = inline_serializer("NoteIn", {"note": serializers.CharField()})
+NoteIn = inline_serializer("NoteIn", {"note": serializers.CharField(max_length=NOTE_MAX)})
 
 
 def query_parameters(model: type[BaseModel]) -> list[OpenApiParameter]:
@@ -115,7 +116,7 @@ class ApproveView(APIView):
                    description="`recognized_investment_cny` (optional, a decimal string or integer, at most the "
                                "declared investment) replaces the declared figure for 第4条.",
                    request=inline_serializer("ApproveIn", {
-                       "note": serializers.CharField(required=False),
+                       "note": serializers.CharField(required=False, max_length=NOTE_MAX),
                        "recognized_investment_cny": serializers.CharField(required=False)}),
                    responses={200: DecisionOut, **PROBLEMS})
     def post(self, request, application_id: int):

@@ -10,13 +10,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applications.transitions import NOTE_MAX
 from applications.workflow import QUEUE_STATES
 from audit.models import Action
 from kernel.forms import FIELD_ID
 from measures import messages
 from review import presentation
 
-NOTE_MAX = 2000
 # Unknown query parameters are refused by the selector; these are the ones the form sends.
 QUEUE_FIELDS = ("q", "status", "tier", "county", "jurisdiction", "submitted_from", "submitted_to", "overdue")
 

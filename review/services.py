@@ -23,35 +23,34 @@ from measures.outcome import MeasureOutcome, Status
 from review.notifications import notify_enterprise
 
 
-def _required_note(note: str) -> str:
-    if not note or not note.strip():
-        raise Invalid([{"field": "note", "code": "required"}], "note required")
-    return note.strip()
-
-
+@transitions.audit_conflicts
 @transaction.atomic
 def application_claim(*, application_id: int, reviewer: User) -> Application:
     return transitions.transition(application_id=application_id, user=reviewer, action="claim", claimed_by=reviewer)
 
 
+@transitions.audit_conflicts
 @transaction.atomic
 def application_release(*, application_id: int, reviewer: User) -> Application:
     """Give a claimed application back to the queue."""
     return transitions.transition(application_id=application_id, user=reviewer, action="release", claimed_by=None)
 
 
+@transitions.audit_conflicts
 @transaction.atomic
 def application_return(*, application_id: int, reviewer: User, note: str) -> Application:
     application = transitions.begin(application_id, reviewer, "return")
-    transitions.move(application, reviewer, "return", _required_note(note), claimed_by=reviewer)
+    transitions.move(application, reviewer, "return", transitions.note_text(note, required=True),
+                     claimed_by=reviewer)
     notify_enterprise(application, State.RETURNED)
     return application
 
 
+@transitions.audit_conflicts
 @transaction.atomic
 def application_reject(*, application_id: int, reviewer: User, note: str) -> Evaluation:
     application = transitions.begin(application_id, reviewer, "reject")
-    note = _required_note(note)
+    note = transitions.note_text(note, required=True)
     evaluation = freeze(application, Evaluation.Kind.DECISION, evaluate_application(application))
     transitions.move(application, reviewer, "reject", note, claimed_by=reviewer, decided_at=timezone.now())
     determination_issue(application=application, evaluation=evaluation, decision=Decision.REJECTED, actor=reviewer)
@@ -59,6 +58,7 @@ def application_reject(*, application_id: int, reviewer: User, note: str) -> Eva
     return evaluation
 
 
+@transitions.audit_conflicts
 @transaction.atomic
 def application_approve(*, application_id: int, reviewer: User, note: str = "",
                         recognized_investment: Decimal | None = None) -> Evaluation:
@@ -66,6 +66,7 @@ def application_approve(*, application_id: int, reviewer: User, note: str = "",
     unique per project code in the database: if another approval took it first, this one is
     re-evaluated as already granted and approves the other findings (DESIGN §9)."""
     application = transitions.begin(application_id, reviewer, "approve")
+    note = transitions.note_text(note)
     if recognized_investment is not None:
         facts = parse_facts(application.facts)
         declared = facts.project.equipment_investment_cny if facts.project else None
@@ -78,7 +79,7 @@ def application_approve(*, application_id: int, reviewer: User, note: str = "",
         evaluated = evaluate_application(application, recognized_investment=recognized_investment,
                                          already_granted=True)
     evaluation = freeze(application, Evaluation.Kind.DECISION, evaluated, recognized_investment)
-    transitions.move(application, reviewer, "approve", note.strip(), claimed_by=reviewer, decided_at=timezone.now(),
+    transitions.move(application, reviewer, "approve", note, claimed_by=reviewer, decided_at=timezone.now(),
                      **estimate(evaluated.result))
     determination_issue(application=application, evaluation=evaluation, decision=Decision.APPROVED, actor=reviewer)
     notify_enterprise(application, State.APPROVED)

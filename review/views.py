@@ -34,7 +34,7 @@ from applications.models import Application
 from applications.workflow import DECIDED_STATES, QUEUE_STATES
 from eligibility import presentation as outcome_presentation
 from filing import presentation as application_presentation
-from filing.services import required_attachments
+from filing.services import download_name, required_attachments
 from kernel.errors import DomainError
 from kernel.pages import describe, domain_errors, invalid_into
 from measures import messages
@@ -334,7 +334,7 @@ def attachment_inline(request: HttpRequest, application_id: int, attachment_id: 
     only to those who may see the application."""
     _get(request, application_id)
     attachment = application_selectors.attachment_get(request.user, application_id, attachment_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=False, filename=attachment.original_name,
+    response = FileResponse(attachment.file.open("rb"), as_attachment=False, filename=download_name(attachment),
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -47,6 +47,10 @@ def city_admin(username: str = "cityadmin"):
     return account_create(username=username, password=PASSWORD, role="city_admin")
 
 
+def system_admin(username: str = "sysadmin"):
+    return account_create(username=username, password=PASSWORD, role="system_admin")
+
+
 def application_facts(**project_changes) -> dict:
     """The DESIGN §4 example as an application body: no as_of, a data centre in the park."""
     facts = copy.deepcopy(EXAMPLE_FACTS)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
 from kernel import pages
-from kernel.errors import Invalid, NotAllowed, NotFound, WrongState
+from kernel.errors import Invalid, NotAllowed, NotFound, Unavailable, WrongState
 from kernel.problems import STATUS_OF, status_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ def test_it_has_no_http_status_in_the_services(path):
 
 
 def test_it_maps_each_domain_error_to_one_api_status():
-    assert {NotFound: 404, NotAllowed: 403, WrongState: 409, Invalid: 400} == STATUS_OF
+    assert {NotFound: 404, NotAllowed: 403, WrongState: 409, Invalid: 400, Unavailable: 503} == STATUS_OF
     assert status_of(WrongState("x", state="approved", state_label="已批准", object_id=1)) == 409
 
 

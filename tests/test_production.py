@@ -10,7 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "k" * 30 + "-production-like-secret-" + "q" * 30,
-              "ALLOWED_HOSTS": "policy.haidong.example", "DATABASE_URL": "sqlite:////tmp/haidong-deploy-check.db"}
+              "ALLOWED_HOSTS": "policy.haidong.example", "DATABASE_URL": "sqlite:////tmp/haidong-deploy-check.db",
+              "EMAIL_HOST": "smtp.haidong.example"}
+MAIL = ("EMAIL_HOST", "EMAIL_BACKEND")
 
 
 def test_it_passes_the_deployment_checklist_in_production_mode():
@@ -84,10 +86,10 @@ def test_it_serves_the_api_docs_without_inline_scripts(client):
 
 def test_it_shares_throttle_counters_through_redis_when_configured():
     code = ("from django.conf import settings; from django.core.cache import cache; "
-            "cache.set('probe', 1, 5); print(settings.CACHES['default']['BACKEND'], cache.get('probe'))")
+            "cache.set('probe', 1, 5); print(settings.CACHES['default']['BACKEND'], cache.ping(), cache.get('probe'))")
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/15"}
     r = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=60)
     if "Connection refused" in r.stderr:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    assert r.stdout.split()[-2:] == ["django.core.cache.backends.redis.RedisCache", "1"], r.stderr
+    assert r.stdout.split()[-3:] == ["kernel.cache.ResilientRedisCache", "True", "1"], r.stderr

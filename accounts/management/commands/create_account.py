@@ -1,5 +1,5 @@
-"""python manage.py create_account USERNAME --password P --role enterprise|reviewer|city_admin …
-(DESIGN §8)."""
+"""python manage.py create_account USERNAME --password P --role enterprise|reviewer|city_admin|system_admin …
+(DESIGN §8). A system admin holds the Django admin, for accounts only."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,7 +9,7 @@ from kernel.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Create an enterprise user, a reviewer or a city admin."
+    help = "Create an enterprise user, a reviewer, a city admin or a system admin (accounts only)."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--registered-region", default="", help="enterprise users: 6-digit division code")
         parser.add_argument("--jurisdiction", default="", choices=["", *JURISDICTIONS], help="reviewers")
         parser.add_argument("--email", default="")
+        parser.add_argument("--phone", default="", help="reviewers: checked against the enterprises they review")
 
     def handle(self, *args, **o):
         if o["role"] == Role.ENTERPRISE and not o["credit_code"]:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             user = account_create(
                 username=o["username"], password=o["password"], role=o["role"], credit_code=o["credit_code"],
                 enterprise_name=o["enterprise_name"], registered_region=o["registered_region"],
-                jurisdiction=o["jurisdiction"], email=o["email"],
+                jurisdiction=o["jurisdiction"], email=o["email"], phone=o["phone"],
             )
         except DomainError as exc:
             raise CommandError(exc.detail) from None

@@ -94,6 +94,8 @@ def _next_step(step: str) -> str:
 @login_required
 @require_safe
 def my_applications(request: HttpRequest) -> HttpResponse:
+    if request.user.is_system_admin:  # accounts only, in the Django admin
+        return redirect("admin:index")
     if not request.user.is_enterprise:  # reviewers and city admins work from their queue
         return redirect("review-queue")
     lang = _lang(request)

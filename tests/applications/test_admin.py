@@ -82,3 +82,8 @@ def test_it_audits_account_changes_made_in_the_admin(client):
     assert victim.jurisdiction == "630202"
     entry = AuditEntry.objects.filter(actor=admin).latest("at")
     assert "jurisdiction" in entry.note
+
+
+def test_it_sends_a_system_admin_from_the_sign_in_to_the_admin(client):
+    client.force_login(system_admin())
+    assert client.get("/applications/")["Location"] == "/admin/"

@@ -42,8 +42,9 @@ class Command(BaseCommand):
             self.stdout.write(f"loaded {len(names)} accounts and {len(demo['applications'])} applications")
         self.stdout.write(f"demo accounts (password {demo['password']}):")
         for account in demo["accounts"]:
-            what = account.get("enterprise_name") or account.get("jurisdiction") or "all jurisdictions"
-            self.stdout.write(f"  {account['username']:<16} {account['role']:<11} {what}")
+            what = account.get("enterprise_name") or account.get("jurisdiction") or (
+                "accounts only, in /admin/" if account["role"] == "system_admin" else "all jurisdictions")
+            self.stdout.write(f"  {account['username']:<16} {account['role']:<12} {what}")
 
     def _load(self, demo: dict) -> None:
         users = {}

@@ -41,6 +41,12 @@ def evaluate_application(application: Application, *, as_of: dt.date | None = No
     return Evaluated(facts, result, serialize.evaluation(result, "zh-hans"), serialize.evaluation(result, "en"))
 
 
+def filing_date(application: Application) -> dt.date:
+    """The date an application is judged on: its latest submission, in Asia/Shanghai (DESIGN §9) —
+    never the decision's. One filed on 2029-06-30 and decided in July is judged in force."""
+    return timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+
+
 def freeze(application: Application, kind: str, evaluated: Evaluated,
            recognized_investment: Decimal | None = None) -> Evaluation:
     """Store the evaluation as it was answered: facts, outcome in both languages, rules version."""

@@ -10,13 +10,19 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from applications.selectors import project_already_granted
-from eligibility.schemas import EligibilityOut, MeasureEntryOut, MeasureListOut
+from eligibility.schemas import (
+    EligibilityOut,
+    MeasureEntryOut,
+    MeasureListOut,
+    ParameterHistoryOut,
+    ParameterListOut,
+)
 from kernel.errors import Invalid, NotFound
 from kernel.http import json_response, read_json
 from kernel.problems import BAD_TOKEN, PROBLEM_JSON
 from kernel.schemas import ProblemOut
 from kernel.throttling import CurrentRate
-from measures import catalogue, serialize
+from measures import catalogue, parameters, serialize
 from measures.engine import evaluate
 from measures.examples import EXAMPLE_FACTS
 from measures.facts import Facts, FactsError, parse_facts
@@ -122,3 +128,26 @@ class MeasureDetailView(APIView):
             detail = _("There is no measure %(number)s: they are numbered 1 to 20.") % {"number": int(number)}
             raise NotFound(detail)
         return json_response(entry_dict(entry, timezone.localdate()))
+
+
+def parameter_history(param: parameters.Parameter) -> dict:
+    return {"name": param.name, "description": param.description, "reference": param.reference, "unit": param.unit,
+            "values": [{"valid_from": d.isoformat(), "value": serialize.plain(v)} for d, v in param.values]}
+
+
+class ParameterListView(APIView):
+    @extend_schema(operation_id="parameters_list", summary="Every dated parameter, with its values and references",
+                   responses={200: ParameterListOut, (401, PROBLEM_JSON): BAD_TOKEN})
+    def get(self, request):
+        return json_response({"parameters": [parameter_history(p) for p in parameters.all_parameters().values()]})
+
+
+class ParameterDetailView(APIView):
+    @extend_schema(operation_id="parameters_detail", summary="One parameter with its history",
+                   responses={200: ParameterHistoryOut, (401, PROBLEM_JSON): BAD_TOKEN,
+                              (404, PROBLEM_JSON): ProblemOut})
+    def get(self, request, name: str):
+        param = parameters.all_parameters().get(name)
+        if param is None:
+            raise NotFound(_("There is no parameter %(name)s.") % {"name": name})
+        return json_response(parameter_history(param))

@@ -3,10 +3,12 @@ checks that every response really has this shape. The view builds plain dicts fo
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MEASURE_STATUSES = ("eligible", "referred", "not_eligible", "needs_info", "not_applicable")
+CHECKS = ("passed", "failed", "missing")
 Status = Literal["eligible", "referred", "not_eligible", "needs_info", "not_applicable"]
 
 
@@ -25,7 +27,26 @@ class ReasonOut(_Out):
     status: Literal["passed", "failed", "missing"]
     passed: bool | None = Field(description="null when the fact needed is missing")
     message: str = Field(description="In the request's language (Accept-Language zh-hans|en)")
-    clause: str = Field(examples=["第4条", "第七部分"])
+    clause: str = Field(examples=["第4条", "第七部分", "企业所得税法第二十八条"],
+                        description="The clause applied; a rate laid down elsewhere cites its own source")
+    basis: Literal["text", "reading"] = Field(
+        description="`text`: what the legal text says; `reading`: this service's reading where the text is "
+                    "silent (DESIGN §10) — the competent department decides")
+
+
+class ParameterUseOut(_Out):
+    name: str = Field(examples=["m04.tiers"])
+    value: Any = Field(description="The value in force on `as_of` (see GET /api/v1/parameters/{name})")
+    valid_from: str = Field(examples=["2024-07-01"])
+    unit: str = Field(examples=["CNY"])
+    reference: str = Field(examples=["第4条"])
+
+
+class WhatIfOut(_Out):
+    field: str = Field(examples=["project.equipment_investment_cny"], description="The one fact to change")
+    value: Any = Field(examples=["100000000.00", 1, True], description="Its value after the change")
+    status: Status = Field(description="The measure's status after the change")
+    amount_cny: str | None = Field(pattern=r"^\d+\.\d{2}$", description="Measure 4's amount after the change")
 
 
 class WarningOut(_Out):
@@ -52,6 +73,10 @@ class MeasureOut(_Out):
     reasons: list[ReasonOut]
     missing: list[str] = Field(description="Dotted paths of facts still needed",
                                examples=[["project.equipment_investment_cny"]])
+    parameters: list[ParameterUseOut] = Field(description="The dated parameters the rule read for this answer")
+    what_if: list[WhatIfOut] = Field(description="The smallest change of one fact the enterprise controls that "
+                                                 "improves this outcome; empty when none would (dates, region, "
+                                                 "scope)")
 
 
 class EligibilityOut(_Out):
@@ -94,3 +119,20 @@ class MeasureListOut(_Out):
     rules_version: str
     scope_clause: dict[str, str]
     measures: list[MeasureEntryOut]
+
+
+class DatedValueOut(_Out):
+    valid_from: str = Field(examples=["2024-07-01"])
+    value: Any
+
+
+class ParameterHistoryOut(_Out):
+    name: str = Field(examples=["m04.tiers"])
+    description: str
+    reference: str = Field(examples=["第4条"], description="The clause (or other source) the values come from")
+    unit: str
+    values: list[DatedValueOut] = Field(description="Every dated value, oldest first")
+
+
+class ParameterListOut(_Out):
+    parameters: list[ParameterHistoryOut]

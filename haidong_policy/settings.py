@@ -224,6 +224,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.preprocess_exclude_path_format",
         "haidong_policy.openapi.strip_trailing_slash",
     ],
+    # One OpenAPI enum per set of values that several fields named `status` share.
+    "ENUM_NAME_OVERRIDES": {
+        "MeasureStatusEnum": "eligibility.schemas.MEASURE_STATUSES",
+        "CheckStatusEnum": "eligibility.schemas.CHECKS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "haidong_policy.openapi.eligibility_example",

@@ -26,6 +26,9 @@ api_v1 = [
     re_path(r"^measures/?$", eligibility_api.MeasureListView.as_view(), name="measure-list"),
     re_path(r"^measures/(?P<number>\d{1,3})/?$", eligibility_api.MeasureDetailView.as_view(),
             name="measure-detail"),
+    re_path(r"^parameters/?$", eligibility_api.ParameterListView.as_view(), name="parameter-list"),
+    re_path(r"^parameters/(?P<name>[a-z0-9_.]{1,80})/?$", eligibility_api.ParameterDetailView.as_view(),
+            name="parameter-detail"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     # accounts
     re_path(r"^auth/token/?$", accounts_api.TokenView.as_view(), name="auth-token"),
@@ -54,6 +57,7 @@ api_v1 = [
 urlpatterns = [
     path("", eligibility_views.calculator, name="calculator"),
     path("measures/", eligibility_views.catalogue_page, name="catalogue"),
+    path("compare/", eligibility_views.compare, name="compare"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     re_path(r"^api/docs/?$", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
     path("healthz", health.healthz, name="healthz"),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
-from measures import scope
+from measures import parameters, scope
 from measures.facts import Facts
-from measures.outcome import Check, Evaluation, MeasureOutcome, Reason, Status, Warning
+from measures.outcome import Check, Evaluation, MeasureOutcome, ParameterUse, Reason, Status, Warning
 from measures.rules import RULES
 from measures.rules.base import Context
 from measures.version import RULES_VERSION
+from measures.what_if import what_if
 
 ZERO = Decimal("0.00")
 
@@ -35,13 +37,23 @@ def evaluate(
         warnings.append(Warning("one_time_not_checked"))
 
     ctx = Context(facts, as_of, already_granted, recognized_investment)
-    outcomes = [rule.evaluate(ctx) for rule in RULES]
+    outcomes = [_evaluate(rule, ctx) for rule in RULES]
     if not (in_force and in_scope):
         outcomes = _blocked(outcomes, criteria, in_force, as_of)
+    else:
+        outcomes = [replace(o, what_if=what_if(rule, ctx, o)) for rule, o in zip(RULES, outcomes, strict=True)]
 
     total = sum((o.amount for o in outcomes if o.amount is not None), ZERO)
     return Evaluation(as_of, in_force, in_scope, tuple(criteria), tuple(warnings), tuple(outcomes),
                       total, RULES_VERSION)
+
+
+def _evaluate(rule, ctx: Context) -> MeasureOutcome:
+    """The rule's outcome, with the dated parameters it read for it (DESIGN §10)."""
+    with parameters.Recording() as reads:
+        outcome = rule.evaluate(ctx)
+    used = tuple(ParameterUse(name, valid_from) for name, valid_from in reads.items())
+    return replace(outcome, parameters=used) if used else outcome
 
 
 def _blocked(
@@ -62,6 +74,7 @@ def _blocked(
         reasons = [r for r in criteria if r.check is Check.MISSING]
     blocked = tuple(reasons)
     return [
-        MeasureOutcome(o.number, status, blocked, tuple(dict.fromkeys(scope_missing + o.missing)))
+        MeasureOutcome(o.number, status, blocked, tuple(dict.fromkeys(scope_missing + o.missing)),
+                       parameters=o.parameters)
         for o in outcomes
     ]

@@ -22,6 +22,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -55,6 +56,8 @@ class Qualification(StrEnum):
 class ProjectKind(StrEnum):
     NEW = "new"
     EXPANSION = "expansion"
+    RENOVATION = "renovation"  # 改建: valid input; 第4条 names only 新建、扩建 (DESIGN §9)
+    OTHER = "other"
 
 
 class ProjectCategory(StrEnum):
@@ -198,6 +201,14 @@ class Enterprise(_Model):
     sectors: list[Sector] | None = Field(default=None, max_length=len(Sector))
     activities: list[Activity] | None = Field(default=None, max_length=len(Activity))
     qualifications: list[Qualification] = Field(default_factory=list, max_length=len(Qualification))
+
+    @field_validator("sectors", "activities", "qualifications", mode="before")
+    @classmethod
+    def _once_each(cls, value: Any) -> Any:
+        """Duplicates are accepted and removed, the first kept (DESIGN §9)."""
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return list(dict.fromkeys(value))
+        return value
 
 
 class Project(_Model):

@@ -31,6 +31,8 @@ CHOICES: dict[str, dict[str, tuple[str, str]]] = {
     "kind": {
         "new": ("新建", "New build"),
         "expansion": ("扩建", "Expansion"),
+        "renovation": ("改建", "Renovation"),
+        "other": ("其他", "Other"),
     },
     "category": {
         "data_center": ("数据中心", "Data centre"),

@@ -47,18 +47,20 @@ REASONS: dict[str, tuple[str, str]] = {
         "another emerging technology"),
     "listed_sector.missing": ("缺少所属领域", "Sectors not given"),
     "listed_activity.passed": (
-        "从事{activities}，属于研发、生产、运营环节", "Engaged in {activities}: research, production or operation"),
+        "从事{activities}，属于研发、生产、运营环节",
+        "Works in {activities}: one of research, production and operation"),
     "listed_activity.failed": ("未从事研发、生产、运营", "Not engaged in research, production or operation"),
     "listed_activity.missing": ("缺少从事环节（研发、生产、运营）", "Activities not given (research, production, operation)"),
     # 第1–3条
     "green_power_supply.passed": (
-        "绿色算力产业用电享受{share}%以上绿电用能保障，实行双（多）回路供电",
-        "Green computing gets at least {share}% green power and a dual (multi) circuit supply"),
+        "本市为绿色算力产业提供{share}%以上绿电用能保障，实行双（多）回路供电（面向全行业的保障，由电力部门落实）",
+        "The city secures at least {share}% green power for the green computing industry, with a dual (multi-)circuit supply: an industry-wide commitment, delivered by the power utilities"),
     "provincial_green_power_price.passed": (
-        "执行青海省绿电价格", "The Qinghai provincial green power price applies"),
+        "本市对绿色算力企业执行青海省绿电价格，并保持用电价格处于全国较低水平（面向全行业，由价格主管部门和电网企业落实）",
+        "Green computing enterprises are charged the Qinghai green power price, kept among the lowest in China: industry-wide, set by the price authority and the grid company"),
     "green_power_traceability.passed": (
-        "提供绿电溯源服务，支持参与绿电、绿证交易和碳排放市场交易",
-        "Green power traceability, and support for green power, certificate and carbon trading"),
+        "本市为绿色算力产业提供绿电溯源服务，支持企业参与绿电、绿证交易，并为参与碳排放市场交易提供技术支持和服务保障",
+        "The city gives the industry green power traceability, supports green power and certificate trading, and offers technical support for carbon trading"),
     # 第4条
     "project_declared.failed": (
         "未申报新建、扩建项目，不涉及投资补助", "No new or expanded project declared: no investment subsidy claim"),
@@ -68,7 +70,9 @@ REASONS: dict[str, tuple[str, str]] = {
         "Category {category} is neither a data centre nor a green computing key project"),
     "project_category.missing": ("缺少项目类别", "Project category not given"),
     "project_kind.passed": ("建设性质为{kind}", "Project kind: {kind}"),
-    "project_kind.failed": ("建设性质{kind}不属于新建、扩建", "Kind {kind} is neither new nor expansion"),
+    "project_kind.failed": (
+        "建设性质为{kind}：第4条仅适用于新建、扩建项目",
+        "The project is a {kind}: Article 4 covers only new builds and expansions"),
     "project_kind.missing": ("缺少建设性质（新建或扩建）", "Project kind not given (new or expansion)"),
     "project_in_haidong.passed": ("项目位于{region}", "The project is in {region}"),
     "project_in_haidong.failed": (
@@ -78,17 +82,17 @@ REASONS: dict[str, tuple[str, str]] = {
         "项目所在地{region}为市级代码，请填写项目所在县区，以确定补助资金承担方",
         "{region} is the city-level code: give the project's county or district, which decides who pays"),
     "payer_determined.park": (
-        "项目位于海东工业园区，由海东工业园区管委会给予补助",
-        "In Haidong Industrial Park: the park committee pays"),
+        "项目位于海东工业园区：补助由海东工业园区管委会给予",
+        "The project is in Haidong Industrial Park: the park's administrative committee pays the subsidy"),
     "payer_determined.county": (
-        "项目不在海东工业园区，由所在县区本级财政给予补助",
-        "Outside the industrial park: the county's own finance pays"),
+        "项目不在海东工业园区：补助由项目所在县区本级财政给予",
+        "The project is outside the industrial park: its county or district government pays from its own budget"),
     "payer_determined.missing": (
         "缺少项目是否位于海东工业园区（决定补助资金承担方）",
         "Not stated whether the project is in Haidong Industrial Park (decides who pays)"),
     "built_within_period.passed": (
-        "项目已于{completed_on}实际建成（不早于{not_before}，不晚于评估日期{as_of}）",
-        "Built on {completed_on} (not before {not_before}, not after {as_of})"),
+        "项目于{completed_on}实际建成：在本措施施行日（{not_before}）之后，且不晚于所依据的日期（{as_of}）",
+        "Built on {completed_on}: after the measures took effect ({not_before}) and by the date judged ({as_of})"),
     "built_within_period.not_yet_built": (
         "实际建成日期{completed_on}晚于评估日期{as_of}，项目尚未实际建成",
         "Completion date {completed_on} is after {as_of}: not yet built"),
@@ -97,7 +101,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "Completed on {completed_on}, before the measures took effect on {not_before}"),
     "built_within_period.missing": ("缺少实际建成日期", "Completion date not given"),
     "standard_racks.passed": (
-        "实际建成标准机架{racks}个（每个{kw}kW）", "{racks} standard racks built ({kw} kW each)"),
+        "实际建成标准机架{racks}个（按每个{kw}kW计，依据工业和信息化部《全国数据中心应用发展指引》）",
+        "{racks} standard racks built (counted at {kw} kW each, as in MIIT's data centre guideline)"),
     "standard_racks.failed": (
         "数据中心实际建成标准机架{racks}个，少于{minimum}个", "A data centre with {racks} built standard racks, fewer than {minimum}"),
     "standard_racks.missing": ("缺少实际建成标准机架数", "Standard racks built not given"),
@@ -106,11 +111,23 @@ REASONS: dict[str, tuple[str, str]] = {
         "{racks} standard racks built: a data centre needs racks, so give the project category to judge this"),
     "standard_racks.not_required": (
         "绿色算力产业重点项目不要求标准机架", "A green computing key project needs no standard racks"),
-    "investment_tier.passed": (
-        "认定投资额{investment}元，对应一次性补助{amount}元", "Recognised investment CNY {investment}: one-time subsidy CNY {amount}"),
-    "investment_tier.failed": (
-        "认定投资额{investment}元，低于补助起点{minimum}元",
+    "investment_tier.passed.declared": (
+        "申报的标准机架和算力设备实际投资额{investment}元，对应一次性补助{amount}元（以审核认定为准）",
+        "Declared actual investment in standard racks and computing equipment CNY {investment}: a one-time subsidy of CNY {amount}, subject to the reviewer's recognition"),
+    "investment_tier.passed.recognised": (
+        "经认定的实际投资额{investment}元，对应一次性补助{amount}元",
+        "Recognised investment CNY {investment}: a one-time subsidy of CNY {amount}"),
+    "investment_tier.failed.declared": (
+        "申报的实际投资额{investment}元，低于补助起点{minimum}元",
+        "Declared actual investment CNY {investment} is below the CNY {minimum} threshold"),
+    "investment_tier.failed.recognised": (
+        "经认定的实际投资额{investment}元，低于补助起点{minimum}元",
         "Recognised investment CNY {investment} is below the CNY {minimum} threshold"),
+    "provincial_funds.passed": (
+        "同时积极申报争取省级专项补助资金，到位资金按要求全额用于项目奖补",
+        "The city also applies for provincial special funds; any funds received go in full to project awards"),
+    "infrastructure_support.failed": (
+        "未申报项目：基础配套保障面向算力重点项目", "No project declared: infrastructure support is for key computing projects"),
     "investment_tier.missing": (
         "缺少标准机架及算力设备实际投资额", "Actual investment in racks and computing equipment not given"),
     "one_time.passed": ("该项目尚未获得投资补助", "The project has not yet received this subsidy"),
@@ -119,54 +136,61 @@ REASONS: dict[str, tuple[str, str]] = {
         "This project code already received the subsidy, which is one-time per project"),
     # 第5–7条
     "provincial_voucher_standard.passed": (
-        "算力券及奖补资金按省级确定标准执行", "Computing vouchers and awards follow the provincial standard"),
+        "市里全力争取省级“算力券”及奖补资金；落实到位的，按省级确定的标准执行（是否获得及金额以省级认定为准）",
+        "The city seeks provincial computing vouchers and award funds; what is secured is granted at the provincial standard (whether and how much is decided at the provincial level)"),
     "model_training_key_support.passed": (
-        "在市域内开展{training}，予以重点奖补支持", "{training} in Haidong: key support"),
+        "在市域内开展{training}：予以重点奖补支持（以落实到位的资金为限）",
+        "{training} in Haidong: singled out for key support, within the funds secured"),
     "tax_authority_referral.passed": (
-        "依法依规落实科技创新、西部大开发等税费优惠，由税务机关认定",
-        "Tax incentives (innovation, western development) as determined by the tax authority"),
+        "依法依规落实国家支持科技创新、西部大开发等税费优惠政策，涉及企业所得税、房产税、城镇土地使用税、城市维护建设税等；符合条件的企业依法自行判别、申报享受，以税务机关认定为准",
+        "The state's tax incentives for innovation and western development apply in full, covering corporate income tax, property tax, urban land use tax, urban maintenance and construction tax and others; eligible enterprises judge and declare them themselves, and the tax authority decides"),
     "preferential_cit_rate.passed": (
-        "已具备{qualifications}，可申请按{rate}%税率缴纳企业所得税",
-        "Holds {qualifications}: may apply for the {rate}% corporate income tax rate"),
+        "已具备{qualifications}：符合条件的，可依法申报按{rate}%税率缴纳企业所得税",
+        "As a {qualifications}, the enterprise may declare corporate income tax at {rate}% if it meets the conditions"),
     "preferential_cit_not_cumulative.passed": (
-        "高新技术企业与西部大开发优惠税率不叠加享受",
-        "The high-tech and western-development rates do not add up"),
+        "两项优惠税率不能叠加享受，择一适用",
+        "The two preferential rates cannot be combined: one of them applies"),
     "research_achievement.passed": (
-        "取得重大科研成果，科研奖励按省级确定标准执行",
-        "Major research achievement: award at the provincial standard"),
+        "取得重大科研成果：市里积极申报争取省级科研经费，到位资金全额用于奖励，标准按省级确定标准执行",
+        "A major research achievement: the city seeks provincial research funds, and any funds received go in full to awards at the provincial standard"),
     "research_achievement.failed": ("未申报重大科研成果", "No major research achievement declared"),
     # 第8–9条
-    "needs_land.passed": ("优先规划保障产业用地", "Priority planning of industrial land"),
+    "needs_land.passed": (
+        "有用地需求：优先规划保障产业用地，并享受招商优惠政策",
+        "Needs land: industrial land is planned with priority, with the city's investment-promotion incentives"),
     "needs_land.failed": ("未申报产业用地需求", "No need for land declared"),
     "leases_standard_factory.passed": (
-        "承租园区标准厂房，按“一事一议”“一企一策”落实优惠",
-        "Leases standard factory space: concessions case by case"),
+        "承租园区标准厂房：按“一事一议”“一企一策”落实相应优惠政策（具体优惠由园区商定）",
+        "Leases standard factory space in a park: concessions are agreed case by case (一事一议, 一企一策) with the park"),
     "leases_standard_factory.failed": ("未承租园区标准厂房", "Leases no standard factory space in a park"),
     # 第10–12条
     "cultivation_guidance.passed": (
-        "指导申报认定科技型企业、高新技术企业和专精特新企业",
-        "Guidance to apply for tech-SME, high-tech and specialised-SME status"),
+        "指导申报认定国家级、省级科技型企业、高新技术企业和专精特新企业",
+        "Guidance in applying for national or provincial tech-SME, high-tech and specialised-SME status"),
     "qualifications_held.passed": ("已具备：{qualifications}", "Already holds: {qualifications}"),
     "qualifications_to_apply.passed": ("可申报：{qualifications}", "May apply for: {qualifications}"),
     "innovation_platform.passed": (
-        "已被认定为{qualifications}，按省级标准给予奖励或运营经费支持",
-        "Recognised as {qualifications}: award or operating funds at the provincial standard"),
+        "已被认定为{qualifications}：按省级落实的奖补资金及相关标准给予奖励或运营经费支持",
+        "Recognised as a {qualifications}: an award or operating funds, from the provincial funds secured and at their standard"),
     "innovation_platform.failed": (
         "未被认定为科技小巨人企业或国家技术创新中心", "Not recognised as a little giant or national innovation centre"),
     "scheduling_pilot.passed": (
         "参与一体化算力网调度试点", "Takes part in the integrated compute-network scheduling pilot"),
     "scheduling_pilot.failed": ("未参与一体化算力网调度试点", "Not in the scheduling pilot"),
     "scheduled_compute.passed": (
-        "纳入集成调度的算力规模{pflops} PFLOPS，按规模争取省级专项资金",
-        "{pflops} PFLOPS under integrated scheduling: provincial funds by scale"),
-    "scheduled_compute.missing": ("缺少纳入集成调度的算力规模", "Compute under integrated scheduling not given"),
+        "纳入集成调度的算力规模{pflops} PFLOPS：按规模积极争取省级专项资金给予支持",
+        "{pflops} PFLOPS under integrated scheduling: the city seeks provincial special funds by that scale"),
+    "scheduled_compute.missing": (
+        "参与调度试点：请填写纳入集成调度的算力规模（按规模争取省级资金）",
+        "In the scheduling pilot: give the computing scale under integrated scheduling (provincial funds are sought by scale)"),
     # 第13–14条
     "high_level_talents.passed": (
-        "直接引进高层次人才{count}名，执行昆仑英才行动计划相关政策",
-        "{count} high-level talents brought in: Kunlun Talent programme treatment"),
+        "直接引进高层次人才{count}名：经认定为杰出人才、领军人才或拔尖人才的，执行昆仑英才行动计划相关政策（以人才主管部门认定为准）",
+        "High-level talents brought in: {count}. Those recognised as outstanding, leading or top talents receive the Kunlun Talent programme's treatment; the talent authority decides"),
     "high_level_talents.failed": ("未申报直接引进的高层次人才", "No high-level talents declared"),
     "joint_training.passed": (
-        "与科研院所、高校、职业院校联合培养人才", "Joint training with institutes, universities and colleges"),
+        "鼓励和支持与科研院所、高校、职业院校联合培养高层次人才，共建公共实训基地",
+        "Joint training with research institutes, universities and colleges is encouraged and supported, as are shared training bases"),
     "joint_training.failed": ("未申报联合培养人才", "No joint training declared"),
     # 第15–20条
     "fast_track_approval.passed": (
@@ -175,19 +199,21 @@ REASONS: dict[str, tuple[str, str]] = {
     "simplified_review.passed": (
         "环境影响评价、节能审查适用简便快捷审批流程", "Simplified EIA and energy review"),
     "eia_exemption.passed": (
-        "属于绿色数据中心，按规定实行环评豁免", "A green data centre: exempt from EIA under the rules"),
-    "eia_exemption.not_green": (
-        "未申报为绿色数据中心，不适用环评豁免（简便审批仍适用）",
-        "Not declared a green data centre: no EIA exemption (the simplified review still applies)"),
+        "申报为绿色数据中心：按照建设项目环境影响评价分类管理规定实行环评豁免（以生态环境部门认定为准）",
+        "Declared a green data centre: exempt from EIA under the classified management rules (the environment authority decides)"),
     "infrastructure_support.passed": (
-        "保障水、电、气、网市政公用基础设施，竣工验收后直接办理接入",
-        "Water, power, gas and network connections secured"),
+        "算力重点项目：全力保障水、电、气、网市政公用基础设施建设，竣工验收后直接办理接入",
+        "A key computing project: water, power, gas and network connections are secured, and connected directly after acceptance"),
     "seeks_financing.passed": (
-        "支持争取政府投资基金和金融机构倾斜支持", "Government investment funds and bank support"),
+        "有融资需求：市里积极争取省级高质量发展政府投资基金，并鼓励金融机构对算力产业倾斜支持（是否支持由基金和金融机构决定）",
+        "Seeks financing: the city seeks provincial government investment funds and encourages banks to favour the computing industry; the funds and banks decide"),
     "seeks_financing.failed": ("未申报融资需求", "No financing need declared"),
     "non_fossil_cap_exclusion.passed": (
-        "非化石能源消费不纳入能源消耗总量和强度控制", "Non-fossil energy is excluded from consumption caps"),
-    "network_services.passed": ("提供面向算力网的优质网络服务", "Quality network services for the computing network"),
+        "本市支持绿色算力企业新增用能需求；非化石能源消费不纳入能源消耗总量和强度控制",
+        "The city supports new energy demand of green computing enterprises; non-fossil energy use is excluded from energy consumption caps"),
+    "network_services.passed": (
+        "本市鼓励通信企业优化面向算力网的资费结构、提供优质网络服务（服务由通信企业提供）",
+        "The city encourages telecom operators to price and serve the computing network well; the services come from the operators"),
 }
 
 WARNINGS: dict[str, tuple[str, str]] = {
@@ -252,7 +278,10 @@ def _format(name: str, value: Any, lang: str) -> str:
     group = _GROUPS.get(name)
     if group:
         values = value if isinstance(value, list | tuple) else [value]
-        return ("、" if lang != "en" else ", ").join(labels.choice(group, str(v), lang) for v in values)
+        if lang != "en":
+            return "、".join(labels.choice(group, str(v), lang) for v in values)
+        # Inside an English sentence: "works in operation", not "works in Operation".
+        return ", ".join(_in_sentence(labels.choice(group, str(v), lang)) for v in values)
     if name in ("region", "declared", "credit_code_region") and regions.is_haidong(value):
         code = regions.normalize(value)
         place = regions.county_name(code, lang) if code in regions.COUNTIES else ("海东市" if lang != "en" else "Haidong")
@@ -264,6 +293,11 @@ def _format(name: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+def _in_sentence(label: str) -> str:
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() or first in ("AI", "IoT") else label[:1].lower() + label[1:]
+
+
 def _fill(template: str, params: Mapping[str, Any] | None, lang: str) -> str:
     if not params:
         return template
@@ -272,7 +306,10 @@ def _fill(template: str, params: Mapping[str, Any] | None, lang: str) -> str:
 
 def reason(key: str, params: Mapping[str, Any] | None, lang: str) -> str:
     zh, en = REASONS[key]
-    return _fill(en if lang == "en" else zh, params, lang)
+    if lang != "en":
+        return _fill(zh, params, lang)
+    text = _fill(en, params, lang)
+    return text[:1].upper() + text[1:]
 
 
 def warning(code: str, params: Mapping[str, Any] | None, lang: str) -> str:

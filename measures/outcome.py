@@ -29,6 +29,11 @@ class Check(StrEnum):
     MISSING = "missing"
 
 
+class Basis(StrEnum):
+    TEXT = "text"  # what the legal text says
+    READING = "reading"  # this service's reading where the text is silent (DESIGN §10)
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     code: str
@@ -36,6 +41,7 @@ class Reason:
     clause: str
     params: Mapping[str, Any] | None = None  # None rather than {}: cheaper, and most reasons have none
     message_key: str | None = None  # defaults to "code.check"
+    basis: Basis = Basis.TEXT
 
     @property
     def key(self) -> str:
@@ -57,6 +63,24 @@ class Payer:
 
 
 @dataclass(frozen=True, slots=True)
+class ParameterUse:
+    """A dated parameter a rule read for this answer: which one, and the value in force."""
+
+    name: str
+    valid_from: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """The smallest change of one fact the enterprise controls that improves the outcome."""
+
+    field: str  # dotted path, as in the facts
+    value: Any
+    status: Status
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MeasureOutcome:
     number: int
     status: Status
@@ -64,6 +88,8 @@ class MeasureOutcome:
     missing: tuple[str, ...] = ()
     amount: Decimal | None = None
     payer: Payer | None = None
+    parameters: tuple[ParameterUse, ...] = ()
+    what_if: tuple[WhatIf, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

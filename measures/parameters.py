@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,10 +27,14 @@ class Parameter:
     values: tuple[tuple[dt.date, Any], ...]  # (valid_from, value), oldest first
 
     def at(self, as_of: dt.date) -> Any:
-        chosen = self.values[0][1]
-        for valid_from, value in self.values:
-            if valid_from <= as_of:
-                chosen = value
+        return self.entry(as_of)[1]
+
+    def entry(self, as_of: dt.date) -> tuple[dt.date, Any]:
+        """(valid_from, value) in force on `as_of`."""
+        chosen = self.values[0]
+        for entry in self.values:
+            if entry[0] <= as_of:
+                chosen = entry
         return chosen
 
 
@@ -54,8 +59,33 @@ def all_parameters() -> dict[str, Parameter]:
     return params
 
 
+# While a rule is evaluated, the parameters it reads are noted here (DESIGN §10 `parameters`).
+_reads: ContextVar[dict[str, dt.date] | None] = ContextVar("parameter_reads", default=None)
+
+
 def value(name: str, as_of: dt.date) -> Any:
-    return all_parameters()[name].at(as_of)
+    valid_from, chosen = all_parameters()[name].entry(as_of)
+    reads = _reads.get()
+    if reads is not None:
+        reads.setdefault(name, valid_from)
+    return chosen
+
+
+def note(name: str, as_of: dt.date) -> None:
+    """A parameter read without `value` (the region table): noted like the others."""
+    value(name, as_of)
+
+
+class Recording:
+    """`with Recording() as reads:` — the parameters read inside, in the order first read."""
+
+    def __enter__(self) -> dict[str, dt.date]:
+        self.reads: dict[str, dt.date] = {}
+        self._token = _reads.set(self.reads)
+        return self.reads
+
+    def __exit__(self, *exc) -> None:
+        _reads.reset(self._token)
 
 
 def for_measure(number: int) -> list[Parameter]:

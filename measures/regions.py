@@ -44,6 +44,7 @@ def _build(valid_from: dt.date) -> Regions:
 
 
 def at(as_of: dt.date) -> Regions:
+    parameters.note("regions.haidong", as_of)
     param = parameters.all_parameters()["regions.haidong"]
     valid_from = max((d for d, _ in param.values if d <= as_of), default=param.values[0][0])
     return _build(valid_from)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from measures import messages
+from measures import messages, parameters
 from measures.catalogue import policy
-from measures.outcome import Check, Evaluation, MeasureOutcome, Reason
+from measures.outcome import Basis, Check, Evaluation, MeasureOutcome, ParameterUse, Reason, WhatIf
 from measures.rules import MEASURES
 
 
@@ -27,14 +28,45 @@ def _freeze(params: Mapping[str, Any] | None) -> tuple:
 
 
 @lru_cache(maxsize=8192)
-def _reason(code: str, check: Check, clause: str, key: str, params: tuple, lang: str) -> dict[str, Any]:
+def _reason(code: str, check: Check, clause: str, key: str, params: tuple, basis: Basis,
+            lang: str) -> dict[str, Any]:
     # Most reasons recur from one evaluation to the next: write each message once.
     return {"code": code, "status": check.value, "passed": _PASSED[check],
-            "message": messages.reason(key, dict(params), lang), "clause": clause}
+            "message": messages.reason(key, dict(params), lang), "clause": clause, "basis": basis.value}
 
 
 def reason(r: Reason, lang: str) -> dict[str, Any]:
-    return dict(_reason(r.code, r.check, r.clause, r.key, _freeze(r.params), lang))
+    return dict(_reason(r.code, r.check, r.clause, r.key, _freeze(r.params), r.basis, lang))
+
+
+def plain(value: Any) -> Any:
+    """A parameter's value as JSON: dates as ISO strings, money strings as they are."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+@lru_cache(maxsize=256)
+def _parameter(name: str, valid_from: dt.date) -> dict[str, Any]:
+    param = parameters.all_parameters()[name]
+    value = dict(param.values)[valid_from]
+    return {"name": name, "value": plain(value), "valid_from": valid_from.isoformat(), "unit": param.unit,
+            "reference": param.reference}
+
+
+def parameter_use(use: ParameterUse) -> dict[str, Any]:
+    return _parameter(use.name, use.valid_from)  # shared and never changed: no copy
+
+
+def what_if(change: WhatIf) -> dict[str, Any]:
+    value = money(change.value) if isinstance(change.value, Decimal) else change.value
+    return {"field": change.field, "value": value, "status": change.status.value, "amount_cny": money(change.amount)}
 
 
 _HEADS = {
@@ -55,6 +87,8 @@ def measure(outcome: MeasureOutcome, lang: str) -> dict[str, Any]:
         },
         "reasons": [reason(r, lang) for r in outcome.reasons],
         "missing": list(outcome.missing),
+        "parameters": [parameter_use(u) for u in outcome.parameters],
+        "what_if": [what_if(c) for c in outcome.what_if],
     }
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications import transitions
-from applications.evaluations import estimate, evaluate_application, freeze
+from applications.evaluations import estimate, evaluate_application, filing_date, freeze
 from applications.models import Application, Decision, Evaluation, Grant, State
 from determinations.services import determination_issue
 from kernel.errors import Invalid
@@ -51,7 +51,8 @@ def application_return(*, application_id: int, reviewer: User, note: str) -> App
 def application_reject(*, application_id: int, reviewer: User, note: str) -> Evaluation:
     application = transitions.begin(application_id, reviewer, "reject")
     note = transitions.note_text(note, required=True)
-    evaluation = freeze(application, Evaluation.Kind.DECISION, evaluate_application(application))
+    evaluation = freeze(application, Evaluation.Kind.DECISION,
+                        evaluate_application(application, as_of=filing_date(application)))
     transitions.move(application, reviewer, "reject", note, claimed_by=reviewer, decided_at=timezone.now())
     determination_issue(application=application, evaluation=evaluation, decision=Decision.REJECTED, actor=reviewer)
     notify_enterprise(application, State.REJECTED)
@@ -73,10 +74,11 @@ def application_approve(*, application_id: int, reviewer: User, note: str = "",
         if declared is None or recognized_investment < 0 or recognized_investment > declared:
             raise Invalid([{"field": "recognized_investment_cny", "code": "above_declared"}],
                           "invalid recognised investment")
-    evaluated = evaluate_application(application, recognized_investment=recognized_investment)
+    as_of = filing_date(application)
+    evaluated = evaluate_application(application, as_of=as_of, recognized_investment=recognized_investment)
     measure4 = evaluated.result.measure(4)
     if measure4.status is Status.ELIGIBLE and not _grant(application, measure4):
-        evaluated = evaluate_application(application, recognized_investment=recognized_investment,
+        evaluated = evaluate_application(application, as_of=as_of, recognized_investment=recognized_investment,
                                          already_granted=True)
     evaluation = freeze(application, Evaluation.Kind.DECISION, evaluated, recognized_investment)
     transitions.move(application, reviewer, "approve", note, claimed_by=reviewer, decided_at=timezone.now(),

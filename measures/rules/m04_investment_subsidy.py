@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from measures import parameters, regions
 from measures.facts import Project, ProjectCategory
-from measures.outcome import Check, MeasureOutcome, Payer, Reason, Status, status_from_checks
+from measures.outcome import Basis, Check, MeasureOutcome, Payer, Reason, Status, status_from_checks
 from measures.rules.base import Context, Kind, Measure
 
 MEASURE = Measure(4, 2, "投资补助", "Investment subsidy", Kind.SUBSIDY)
+READING = Basis.READING
 CLAUSE = MEASURE.clause
 
 
@@ -32,7 +33,7 @@ def evaluate(ctx: Context) -> MeasureOutcome:
         _park(project),
         _built(project, ctx.as_of),
         _racks(project, ctx.as_of),
-        _investment(investment, ctx.as_of),
+        _investment(investment, ctx.as_of, recognised=ctx.recognized_investment is not None),
     ]
     if ctx.already_granted is not None:
         # One-time per project: a code already granted fails as `already_granted` (DESIGN §3).
@@ -41,8 +42,12 @@ def evaluate(ctx: Context) -> MeasureOutcome:
     missing = tuple(dict.fromkeys(p for r in checks if r.check is Check.MISSING for p in r.params["fields"]))
     status = status_from_checks(checks, Status.ELIGIBLE)
     if status is not Status.ELIGIBLE:
-        return MeasureOutcome(4, status, tuple(checks), missing)
+        # Who would pay is said only when there is something to pay (DESIGN §9).
+        return MeasureOutcome(4, status, tuple(r for r in checks if r.code != "payer_determined"
+                                               or r.check is Check.MISSING), missing)
     amount = tier_amount(investment, ctx.as_of)
+    # 第4条, second sentence: the city also applies for provincial special funds and passes them on in full.
+    checks.append(Reason("provincial_funds", Check.PASSED, CLAUSE))
     return MeasureOutcome(4, status, tuple(checks), missing, amount, payer(project, ctx.as_of))
 
 
@@ -94,7 +99,7 @@ def _location(project: Project, as_of: dt.date) -> Reason:
     if region in table.city_codes:
         # A city-level code does not say which county pays (DESIGN §9).
         return Reason("project_in_haidong", Check.MISSING, CLAUSE, {"fields": ("project.region",), "region": region},
-                      "project_in_haidong.city_level")
+                      "project_in_haidong.city_level", READING)
     check = Check.PASSED if table.is_county(region) else Check.FAILED
     return Reason("project_in_haidong", check, CLAUSE, {"region": region})
 
@@ -112,11 +117,15 @@ def _built(project: Project, as_of: dt.date) -> Reason:
         return _missing("built_within_period", "project.completed_on")
     not_before = parameters.value("m04.built_not_before", as_of)
     params = {"completed_on": completed, "as_of": as_of, "not_before": not_before}
+    # Our reading of 实际建成 (DESIGN §10): built on or before the date judged, and not before the
+    # measures took effect.
     if completed > as_of:
-        return Reason("built_within_period", Check.FAILED, CLAUSE, params, "built_within_period.not_yet_built")
+        return Reason("built_within_period", Check.FAILED, CLAUSE, params, "built_within_period.not_yet_built",
+                      READING)
     if completed < not_before:
-        return Reason("built_within_period", Check.FAILED, CLAUSE, params, "built_within_period.before_policy")
-    return Reason("built_within_period", Check.PASSED, CLAUSE, params)
+        return Reason("built_within_period", Check.FAILED, CLAUSE, params, "built_within_period.before_policy",
+                      READING)
+    return Reason("built_within_period", Check.PASSED, CLAUSE, params, basis=READING)
 
 
 def _racks(project: Project, as_of: dt.date) -> Reason:
@@ -132,14 +141,20 @@ def _racks(project: Project, as_of: dt.date) -> Reason:
         return Reason("standard_racks", Check.MISSING, CLAUSE, {"fields": ("project.category",), "racks": racks},
                       "standard_racks.category_unknown")
     check = Check.PASSED if racks >= minimum else Check.FAILED
-    return Reason("standard_racks", check, CLAUSE, {"racks": racks, "kw": kw, "minimum": minimum})
+    # 2.5 kW a standard rack is MIIT's guideline, not the text's: a reading.
+    return Reason("standard_racks", check, CLAUSE, {"racks": racks, "kw": kw, "minimum": minimum}, basis=READING)
 
 
-def _investment(investment: Decimal | None, as_of: dt.date) -> Reason:
+def _investment(investment: Decimal | None, as_of: dt.date, *, recognised: bool) -> Reason:
+    """The tier, on the actual investment in built racks and purchased computing equipment (our
+    reading of the base: a reading), as declared or as a reviewer recognised it."""
     if investment is None:
         return _missing("investment_tier", "project.equipment_investment_cny")
     amount = tier_amount(investment, as_of)
+    which = "recognised" if recognised else "declared"
     if amount is None:
         lowest = Decimal(parameters.value("m04.tiers", as_of)[0]["lower"])
-        return Reason("investment_tier", Check.FAILED, CLAUSE, {"investment": investment, "minimum": lowest})
-    return Reason("investment_tier", Check.PASSED, CLAUSE, {"investment": investment, "amount": amount})
+        return Reason("investment_tier", Check.FAILED, CLAUSE, {"investment": investment, "minimum": lowest},
+                      f"investment_tier.failed.{which}", READING)
+    return Reason("investment_tier", Check.PASSED, CLAUSE, {"investment": investment, "amount": amount},
+                  f"investment_tier.passed.{which}", READING)

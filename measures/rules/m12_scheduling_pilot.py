@@ -15,7 +15,7 @@ def evaluate(ctx: Context) -> MeasureOutcome:
         return when_declared(MEASURE, "scheduling_pilot", False, Status.REFERRED)
     pilot = Reason("scheduling_pilot", Check.PASSED, MEASURE.clause)
     scale = circumstances.scheduled_compute_pflops
-    if scale is None:
+    if not scale:  # missing, or 0 while in the pilot: the scale decides the support (DESIGN §10)
         missing = Reason("scheduled_compute", Check.MISSING, MEASURE.clause)
         return MeasureOutcome(MEASURE.number, Status.NEEDS_INFO, (pilot, missing), (SCALE_FIELD,))
     scale_reason = Reason("scheduled_compute", Check.PASSED, MEASURE.clause, {"pflops": scale})

@@ -41,3 +41,20 @@ def test_it_meets_the_contract_case(client, case):
             assert got["payer"]["region"] == want.get("payer_region")
         for path in want.get("missing_contains", []):
             assert path in got["missing"]
+        for step in want.get("what_if_contains", []):  # DESIGN §10
+            assert any(same_step(step, w) for w in got["what_if"]), (step, got["what_if"])
+        if want.get("parameters_traced"):
+            assert got["parameters"] and all({"name", "value", "valid_from", "reference"} <= p.keys()
+                                             for p in got["parameters"])
+    if expect.get("basis_everywhere"):
+        reasons = [r for m in measures for r in m["reasons"]] + body["scope"]
+        assert reasons and all(r["basis"] in ("text", "reading") for r in reasons)
+
+
+def same_step(want: dict, got: dict) -> bool:
+    if got["field"] != want["field"]:
+        return False
+    for key in ("value", "amount_cny"):
+        if key in want and Decimal(str(want[key])) != Decimal(str(got[key])):
+            return False
+    return "status" not in want or got["status"] == want["status"]

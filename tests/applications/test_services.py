@@ -1,7 +1,9 @@
 """The application state machine (DESIGN §5): every transition allowed and refused, its history,
 submission requirements, and the one-time grant of 第4条."""
 
+import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -22,6 +24,7 @@ from tests.personas import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def draft(user, **project) -> Application:
@@ -307,3 +310,16 @@ def test_it_refuses_enterprise_actions_while_in_review_and_claims_while_returned
     for fn in (review_services.application_claim, review_services.application_release):
         refused(409, fn, application_id=app.pk, reviewer=park_reviewer)
     refused(409, review_services.application_approve, application_id=app.pk, reviewer=park_reviewer)
+
+
+def test_it_judges_an_application_on_its_filing_date_not_the_decision_date(alice, park_reviewer, time_machine):
+    # DESIGN §9: filed on the last day the measures are in force, decided three days later.
+    time_machine.move_to(dt.datetime(2029, 6, 30, 16, 0, tzinfo=SHANGHAI), tick=False)
+    app = submitted(alice)
+    assert app.evaluations.get().outcome["in_force"] is True
+    time_machine.move_to(dt.datetime(2029, 7, 3, 10, 0, tzinfo=SHANGHAI), tick=False)
+    evaluation = review_services.application_approve(application_id=app.pk, reviewer=park_reviewer)
+    assert evaluation.as_of == dt.date(2029, 6, 30) and evaluation.outcome["in_force"] is True
+    assert evaluation.result.measure(4).status == "eligible"
+    assert Grant.objects.get(application=app).amount_cny == Decimal("1000000.00")
+    assert app.determination.issued_on == dt.date(2029, 7, 3)

@@ -18,6 +18,7 @@ import pytest
 from measures import regions
 from measures.engine import evaluate
 from measures.facts import parse_facts
+from measures.rules import m06_tax_policy
 from measures.serialize import evaluation
 from measures.version import RULES_VERSION
 
@@ -39,13 +40,13 @@ POLICY = {"document": "东政办〔2024〕59号", "valid_from": "2024-07-01", "v
 # What each measure can answer for an in-scope enterprise in force (DESIGN §2 table and §9); any
 # measure is also not_eligible (scope failed or not in force) and needs_info (scope needs_info).
 OWN_STATUSES: dict[int, set[str]] = {
-    **{n: {"eligible"} for n in (1, 2, 3, 10, 15, 16, 17, 19, 20)},
+    **{n: {"eligible"} for n in (1, 2, 3, 10, 15, 16, 19, 20)},
     4: {"eligible", "not_eligible", "needs_info", "not_applicable"},
     5: {"referred"},
     6: {"referred"},
-    **{n: {"referred", "not_applicable"} for n in (7, 9, 11)},
+    **{n: {"referred", "not_applicable"} for n in (7, 9, 11, 13, 18)},  # 13, 18: DESIGN §10
     12: {"referred", "not_applicable", "needs_info"},
-    **{n: {"eligible", "not_applicable"} for n in (8, 13, 14, 18)},
+    **{n: {"eligible", "not_applicable"} for n in (8, 14, 17)},  # 17: only with a project (DESIGN §10)
 }
 
 
@@ -241,9 +242,17 @@ def test_it_keeps_the_response_contract(name: str, lang: str) -> None:
         if m["status"] == "needs_info":
             assert m["missing"], f"#{m['number']} needs_info must name the missing fields"
         assert m["reasons"], m["number"]
+        # A rate laid down elsewhere cites its own source (#6: DESIGN §10), never a clause it is not in.
+        own_sources = set(m06_tax_policy.SOURCES.values()) if m["number"] == 6 else set()
         for r in m["reasons"]:
-            assert r["clause"] in (f"第{m['number']}条", "第七部分"), r
+            assert r["clause"] in {f"第{m['number']}条", "第七部分", *own_sources}, r
             assert r["passed"] == {"passed": True, "failed": False, "missing": None}[r["status"]], r
+            assert r["basis"] in ("text", "reading"), r
+        for p in m["parameters"]:
+            assert set(p) == {"name", "value", "valid_from", "unit", "reference"} and p["reference"], p
+        for change in m["what_if"]:
+            assert set(change) == {"field", "value", "status", "amount_cny"}, change
+            assert change["status"] in ("eligible", "referred"), change
         if m["number"] == 4 and m["status"] == "eligible":
             assert m["amount_cny"] in TIER_AMOUNTS
             assert m["payer"] is not None

@@ -264,3 +264,45 @@ def test_it_reads_full_width_digits_typed_with_a_chinese_input_method(page):
                  "project.code": "２４０６－６３０２０２－０４－０１－５３２１９８",
                  "project.standard_racks": "１２００", "project.equipment_investment_cny": "３２０００００００"})
     assert "人民币壹佰万元整" in _measure(html, 4)
+
+
+# --- issue 11: readings marked, how to qualify, a link that reproduces the result, 对比 -----------------
+
+def test_it_marks_the_services_readings(page):
+    m4 = _measure(page(TIER_1), 4)
+    assert "本服务的理解，以主管部门认定为准" in m4  # built on/after 2024-07-01, 2.5 kW, the tier base
+    assert "本服务的理解" not in _measure(page(TIER_1), 1)
+
+
+def test_it_shows_how_to_qualify_beside_the_measure(page):
+    low = {**TIER_1, "project.equipment_investment_cny": "80000000"}
+    m4 = _measure(page(low), 4)
+    assert "如何可以享受" in m4 and "标准机架和算力设备实际投资额达到1亿元，即可获得100万元补助" in m4
+    assert "超过5亿元，即可获得200万元补助" in _measure(page(TIER_1), 4)
+    assert "有产业用地需求的，可享受优先规划保障" in _measure(page(TIER_1), 8)
+
+
+def test_it_offers_a_link_that_reproduces_the_result(client, page):
+    html = page(TIER_1)
+    url = re.search(r'id="share-url" type="text" readonly value="([^"]+)"', html).group(1)
+    assert "链接中包含您填写的信息" in html
+    again = client.get(url.replace("http://testserver", "")).content.decode()
+    assert "人民币壹佰万元整" in again and _measure(again, 4).count("可享受") >= 1
+    assert 'value="320000000.00"' in again  # the facts are back in the form
+
+
+def test_it_says_so_when_a_shared_link_is_damaged(client):
+    html = client.get(reverse("calculator"), {"f": "not-a-link!!"}).content.decode()
+    assert "该链接已损坏" in html and 'id="result"' not in html
+
+
+def test_it_compares_today_with_what_it_takes(client, page):
+    html = page({**TIER_1, "project.equipment_investment_cny": "80000000"})
+    compare = re.search(r'href="(/compare/\?a=[^"]+)"', html).group(1).replace("&amp;", "&")
+    table = client.get(compare).content.decode()
+    assert "对比两个结果" in table
+    changed = re.findall(r'<tr class="compare--changed">(.*?)</tr>', table, re.S)
+    assert any("第4条" in row and "不符合" in row and "¥1,000,000.00" in row for row in changed)
+    assert any("80000000" in row and "100000000.00" in row for row in changed)  # the fact that differs
+    assert not any("第1条" in row for row in changed)  # unchanged measures are not marked
+    assert client.get(reverse("compare"), {"a": "x", "b": "y"}).status_code == 400

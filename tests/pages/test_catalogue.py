@@ -38,8 +38,10 @@ def test_it_shows_titles_kind_texts_and_parameters_of_a_measure(client):
     assert "资金补助" in m4  # kind
     assert "投资1—5亿元的（含5亿元），一次性补助100万元" in m4  # the legal text
     assert 'lang="en">Investment subsidy. To support' in m4  # the English rendering
-    assert "m04.tiers" in m4
-    assert "¥100,000,000.00 → ¥1,000,000.00" in m4
+    # Parameters in words (issue 11): the key stays in the API, the page names and states it.
+    assert "m04.tiers" not in m4 and "补助标准" in m4
+    assert "1亿元（含）至5亿元（含）：100万元；5亿元以上：200万元" in m4
+    assert "项目所在县区本级财政" in m4
     assert "2.5" in m4 and "kW" in m4
     assert "依据：" in m4
 

@@ -330,9 +330,14 @@ def _flat(facts: dict[str, Any]) -> dict[str, Any]:
             for name, value in (part.items() if isinstance(part, dict) else [("", part)])}
 
 
-def _shown(value: Any, lang: str) -> str:
+def _shown(path: str, value: Any, lang: str) -> str:
     if value is None:
         return "—"
+    if path.endswith("_cny"):
+        try:
+            return figures(value) or "—"
+        except ArithmeticError:
+            return str(value)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, list):
@@ -352,7 +357,8 @@ def comparison(a: dict[str, Any], b: dict[str, Any], lang: str) -> dict[str, Any
             "changed": (ma["status"], ma["amount_cny"]) != (mb["status"], mb["amount_cny"]),
         })
     fa, fb = _flat(a["facts"]), _flat(b["facts"])
-    facts = [{"label": labels.field(path, lang), "a": _shown(fa.get(path), lang), "b": _shown(fb.get(path), lang)}
+    facts = [{"label": labels.field(path, lang), "a": _shown(path, fa.get(path), lang),
+              "b": _shown(path, fb.get(path), lang)}
              for path in dict.fromkeys([*fa, *fb]) if fa.get(path) != fb.get(path)]
     totals = [figures(side["result"]["total_amount_cny"]) for side in (a, b)]
     return {"rows": rows, "facts": facts, "totals": totals, "urls": [a["url"], b["url"]],

@@ -303,6 +303,6 @@ def test_it_compares_today_with_what_it_takes(client, page):
     assert "对比两个结果" in table
     changed = re.findall(r'<tr class="compare--changed">(.*?)</tr>', table, re.S)
     assert any("第4条" in row and "不符合" in row and "¥1,000,000.00" in row for row in changed)
-    assert any("80000000" in row and "100000000.00" in row for row in changed)  # the fact that differs
+    assert any("¥80,000,000.00" in row and "¥100,000,000.00" in row for row in changed)  # the fact that differs
     assert not any("第1条" in row for row in changed)  # unchanged measures are not marked
     assert client.get(reverse("compare"), {"a": "x", "b": "y"}).status_code == 400

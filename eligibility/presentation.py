@@ -217,7 +217,8 @@ def _parameter(p: dict[str, Any], lang: str) -> dict[str, Any]:
         "label": en if lang == "en" else zh,
         "description": p["description"],
         "reference": p["reference"],
-        "unit": UNIT_LABELS.get(p["unit"], p["unit"]),
+        # The tiers are said in words with their units (1亿元…：100万元): no unit after them.
+        "unit": "" if p["name"] == "m04.tiers" else UNIT_LABELS.get(p["unit"], p["unit"]),
         "value": _value(p["name"], p["unit"], p["value"], lang),
         "valid_from": p["valid_from"],
     }

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "audit"
-    verbose_name = "审计日志 Audit log"
+    verbose_name = _("Audit log")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

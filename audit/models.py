@@ -29,7 +29,11 @@ class AuditEntry(models.Model):
                                     related_name="audit_entries")
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True)  # free text typed by a person (a reviewer's return note)
+    # A note written by the system: a code of `audit.messages.NOTES` and its parameters, shown in
+    # the reader's language. Empty on entries written before notes had codes (their note is text).
+    note_code = models.CharField(max_length=40, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     client_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:

@@ -1,5 +1,6 @@
-"""The audit log for city admins: filtered, paginated, and exported as CSV. Read-only: these views
-answer GET only, and nothing in the app edits or deletes an entry."""
+"""The audit log for city admins: filtered, paginated, and exported as CSV, the system's notes in the
+reader's language (`audit.messages`). Read-only: these views answer GET only, and nothing in the app
+edits or deletes an entry."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "form": form,
         "fields": list(form),
         "filtered": bool(query),
-        "rows": presentation.audit_rows(page.object_list),
+        "rows": presentation.audit_rows(page.object_list, lang),
         "entries_page": page,
         "count": page.paginator.count,
         "previous_url": page_url(page.previous_page_number()) if page.has_previous() else None,
@@ -106,10 +107,10 @@ def _csv_lines(rows: Iterator[dict[str, Any]], lang: str) -> Iterator[str]:
             ])
 
 
-def _rows(entries) -> Iterator[dict[str, Any]]:
+def _rows(entries, lang: str) -> Iterator[dict[str, Any]]:
     # In chunks from a server-side cursor: the whole log can be exported without holding it in memory.
     for entry in entries.iterator(chunk_size=2000):
-        yield from presentation.audit_rows([entry])
+        yield from presentation.audit_rows([entry], lang)
 
 
 @login_required
@@ -121,7 +122,8 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     if filters is None:
         return audit_log(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_csv_lines(_rows(selectors.audit_entries(filters)), _lang(request)),
+    lang = _lang(request)
+    response = StreamingHttpResponse(_csv_lines(_rows(selectors.audit_entries(filters), lang), lang),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     response["X-Content-Type-Options"] = "nosniff"

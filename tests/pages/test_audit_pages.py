@@ -7,15 +7,19 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from applications.models import Application
+from audit import messages as notes
 from audit import services as audit
 from audit.models import AuditEntry
 from review import services as review_services
-from tests.personas import applicant, city_admin, other_enterprise, reviewer
+from tests.personas import APPLICANT_CODE, applicant, city_admin, other_enterprise, reviewer
 
 from .html import element
 from .test_review_pages import html_of, no_inline_code, review_url, submitted, text_of
@@ -186,3 +190,121 @@ def test_it_shows_the_applications_log_on_its_review_page(client):
     assert "已提交 → 退回修改" in newest and "请补充机架验收证明" in newest and "reviewer_park" in newest
     assert 'method="post"' not in section
     assert Application.objects.get(pk=app.pk).state == "returned"
+
+
+# --- notes in the reader's language (issue 12, item 8) ----------------------------------------------
+
+def attachment_entry(app: Application, kind: str = "business_license") -> AuditEntry:
+    attachment = app.attachments.get(kind=kind)
+    return AuditEntry.objects.get(action="attachment", object_id=str(attachment.pk))
+
+
+def test_it_shows_system_notes_in_chinese_by_default(client, admin):
+    app = submitted(applicant())
+    html = html_of(client.get(LOG, {"application": app.pk}))
+    entry = attachment_entry(app)
+    name, sha256 = entry.note_params["name"], entry.note_params["sha256"]
+    assert f"已上传 营业执照：{name}（SHA-256 {sha256}）" in text_of(element(html, id=f"audit-{entry.pk}"))
+    declaration = AuditEntry.objects.get(application=app, to_state="submitted")
+    assert text_of(element(element(html, id=f"audit-{declaration.pk}"), class_="audit-table__note")).strip() == (
+        notes.note_text("declaration_made", {}, "zh-hans"))
+    assert "Uploaded" not in html and "declaration of truthfulness" not in html
+
+
+def test_it_shows_system_notes_in_english_with_the_english_cookie(client, admin):
+    app = submitted(applicant())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = html_of(client.get(LOG))
+    entry = attachment_entry(app)
+    name, sha256 = entry.note_params["name"], entry.note_params["sha256"]
+    assert f"Uploaded business licence: {name} (SHA-256 {sha256})" in text_of(element(html, id=f"audit-{entry.pk}"))
+    declaration = AuditEntry.objects.get(application=app, to_state="submitted")
+    assert "Declaration of truthfulness made" in text_of(element(html, id=f"audit-{declaration.pk}"))
+    created = AuditEntry.objects.get(action="account", object_id=str(app.enterprise.users.get().pk))
+    assert (f"Created the enterprise user account applicant of 青海示例算力科技有限公司 ({APPLICANT_CODE})"
+            in text_of(element(html, id=f"audit-{created.pk}")))
+    assert "已上传" not in html and "已签署承诺书" not in html
+
+
+def test_it_exports_notes_in_the_readers_language(client, admin):
+    app = submitted(applicant())
+    query = {"application": app.pk, "action": "attachment"}
+    rows = csv_rows(client.get(EXPORT, query))
+    assert len(rows) == 6 and all(r[7].startswith("已上传 ") and "（SHA-256 " in r[7] for r in rows[1:])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    rows = csv_rows(client.get(EXPORT, query))
+    assert rows[0][7] == "Note" and rows[0][1] == "Action"
+    assert all(r[7].startswith("Uploaded ") and " (SHA-256 " in r[7] for r in rows[1:])
+    assert any(r[7].startswith("Uploaded business licence: ") for r in rows[1:])
+    rows = csv_rows(client.get(EXPORT, {"application": app.pk, "action": "transition"}))
+    assert [r[7] for r in rows[1:]] == ["Declaration of truthfulness made", ""]  # submitted, then created
+
+
+def test_it_still_shows_the_free_text_note_of_an_old_entry(client, admin):
+    text = f"business_license: x.pdf sha256 {'ab' * 32} (replaces an earlier file)"
+    old = AuditEntry.objects.create(action="attachment", object_type="applications.attachment", object_id="7",
+                                    note=text)
+    assert text in text_of(element(html_of(client.get(LOG)), id=f"audit-{old.pk}"))
+    assert csv_rows(client.get(EXPORT))[1][7] == text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert text in text_of(element(html_of(client.get(LOG)), id=f"audit-{old.pk}"))
+    assert csv_rows(client.get(EXPORT))[1][7] == text
+
+
+# --- the filter form's errors -----------------------------------------------------------------------
+
+def test_it_names_the_field_in_every_filter_error(client, admin):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    typed = {"action": "nope", "actor": "x" * 151, "date_from": "2025-02-30", "date_to": "yesterday",
+             "application": "abc"}
+    response = client.get(LOG, typed)
+    assert response.status_code == 400
+    html = html_of(response)
+    expected = {
+        "action": "Choose an action from the list.",
+        "actor": "The actor's user name has at most 150 characters.",
+        "date_from": "“Date from” is not a valid date: write it as 2025-03-01.",
+        "date_to": "“Date until” is not a valid date: write it as 2025-03-01.",
+        "application": "“Application no.” must be a whole number from 1 to 999999999999.",
+    }
+    summary = text_of(element(html, id="error-summary"))
+    for field, message in expected.items():
+        assert message in text_of(element(html, data_field=field)), field
+        assert message in summary, field
+    # What was typed stays in the form.
+    for field in ("actor", "date_from", "date_to", "application"):
+        assert f'value="{typed[field]}"' in element(html, data_field=field), field
+    for number in ("0", "1000000000000"):
+        html = html_of(client.get(LOG, {"application": number}))
+        assert expected["application"] in text_of(element(html, data_field="application"))
+
+
+def test_it_refuses_a_reversed_date_range_beside_date_to(client, admin):
+    submitted(applicant())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    reversed_range = {"date_from": "2025-03-01", "date_to": "2025-02-01"}
+    response = client.get(LOG, reversed_range)
+    assert response.status_code == 400
+    html = html_of(response)
+    assert "“Date until” (2025-02-01) is before “Date from” (2025-03-01)." in text_of(
+        element(html, data_field="date_to"))
+    assert "field__error" not in element(html, data_field="date_from")
+    assert 'value="2025-03-01"' in element(html, data_field="date_from")
+    assert 'value="2025-02-01"' in element(html, data_field="date_to")
+    assert not re.search(r'id="audit-\d+"', html)
+    assert client.get(EXPORT, reversed_range).status_code == 400
+    assert client.get(LOG, {"date_from": "2025-03-01", "date_to": "2025-03-01"}).status_code == 200
+
+
+# --- readable at 1280 px ----------------------------------------------------------------------------
+
+def test_it_gives_every_column_a_class_for_a_fixed_layout_without_inline_styles(client, admin):
+    app = submitted(applicant())
+    html = html_of(client.get(LOG))
+    no_inline_code(html)
+    for column in ("time", "action", "actor", "object", "application", "states", "note", "address"):
+        assert f'<th scope="col" class="audit-table__{column}">' in html, column
+    section = element(html_of(client.get(review_url(app.pk))), id="audit")
+    assert 'class="audit-table__application"' not in section and 'class="audit-table__states"' in section
+    css = Path(finders.find("css/audit.css")).read_text()
+    assert "table-layout: fixed" in css and "style=" not in html

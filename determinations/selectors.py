@@ -27,5 +27,5 @@ def determination_by_code(code: str) -> Determination | None:
     if len(raw) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in raw):
         return None
     formatted = "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
-    return Determination.objects.select_related("application__enterprise").filter(
+    return Determination.objects.select_related("application__enterprise", "evaluation").filter(
         verification_code=formatted).first()

@@ -64,7 +64,7 @@ def determination_issue(*, application: Application, evaluation: Evaluation, dec
     store_pdf(determination, render_pdf(determination))
     determination.save()
     audit.record(action="determination", obj=determination, actor=actor, application=application,
-                 note=determination.number)
+                 note_code="determination_issued", note_params={"number": determination.number})
     return determination
 
 

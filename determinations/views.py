@@ -1,21 +1,28 @@
 """Public verification pages: by code (typed or scanned from the QR code); a PDF uploaded on the
-page is compared byte for byte (SHA-256) with the issued one. Shows only number, enterprise name,
-decision, amount, issue date and SHA-256. Lookups are throttled (the API's throttle)."""
+page is compared byte for byte (SHA-256) with the issued one. Shows only the public facts of the
+determination: number, issuing authority, enterprise, project name and code, decision, amount,
+issue date and SHA-256. An unknown code answers 404 with its own page (the code kept in the form,
+and a warning that a paper bearing it may not be genuine). Lookups are throttled (the API's
+throttle)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from determinations.api import VerifyThrottle, public_dict
+from applications.models import Determination
+from determinations.api import VerifyThrottle
 from determinations.selectors import determination_by_code
+from eligibility.presentation import capitals, figures
 
 MAX_UPLOAD = 20 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"  # how every PDF file begins, the issued one included
 
 
 def _throttled(request) -> bool:
@@ -45,21 +52,52 @@ def verify_index(request):
     return render(request, "verify/index.html", {})
 
 
+def _public_facts(d: Determination) -> dict[str, Any]:
+    """What the page shows of a determination; None where a fact is absent (the template says "—")."""
+    project = (d.evaluation.facts or {}).get("project") or {}
+    return {
+        "number": d.number,
+        "verification_code": d.verification_code,
+        "authority_name": d.authority_name,
+        "enterprise_name": d.application.enterprise.name,
+        "project_name": project.get("name") or None,
+        "project_code": project.get("code") or None,
+        "decision": d.decision,
+        "decision_label": d.get_decision_display(),
+        "amount_figures": figures(d.amount_cny),
+        "amount_capitals": capitals(d.amount_cny),
+        "issued_on": d.issued_on,
+        "sha256": d.sha256,
+    }
+
+
+def _upload_error(upload) -> str:
+    """Why an uploaded file cannot be compared, or "" when it can."""
+    if upload is None or upload.size == 0:
+        return _("Choose the PDF file to compare.")
+    if upload.size > MAX_UPLOAD:
+        return _("The file is larger than 20 MB: it cannot be the issued determination.")
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        return _("This is not a PDF file: the determination is issued as a PDF. Choose the PDF file you hold.")
+    return ""
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_code(request, code: str):
     if _throttled(request):
         return _too_many(request)
     determination = determination_by_code(code)
     if determination is None:
-        raise Http404(_("No determination has this verification code."))
-    ctx = {"d": determination, "public": public_dict(determination), "match": None, "error": ""}
+        # Our own page, not the generic 404: the code stays in the form, and the reader is told
+        # that a paper bearing it may not be genuine.
+        return render(request, "verify/index.html", {"not_found": True, "code": code}, status=404)
+    ctx = {"d": _public_facts(determination), "match": None, "error": ""}
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            ctx["error"] = _("Choose the PDF file to compare.")
-        elif upload.size > MAX_UPLOAD:
-            ctx["error"] = _("The file is larger than 20 MB: it cannot be the issued determination.")
-        else:
+        ctx["error"] = _upload_error(upload)
+        if not ctx["error"]:
             digest = hashlib.sha256()
             for chunk in upload.chunks():
                 digest.update(chunk)

@@ -45,6 +45,7 @@ def queue_row(app: Application, today) -> dict:
         "estimated_amount_cny": money(app.estimated_amount_cny), "tier": app.tier, "county": app.county or None,
         "working_days_waiting": days, "overdue": overdue,
         "claimed_by": app.claimed_by.username if app.claimed_by else None,
+        "resubmitted": bool(getattr(app, "resubmitted", False)),
     }
 
 

@@ -126,16 +126,37 @@ class ApproveForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All")), *Action.choices])
-    actor = forms.CharField(label=_("Actor (user name)"), required=False, max_length=150)
+    """The audit log's GET form. Every error names its field (the error summary lists them apart
+    from the fields), and a reversed date range is refused beside `date_to`."""
+
+    DATE_FORMATS = ["%Y-%m-%d"]
+    APPLICATION_RANGE = _("“Application no.” must be a whole number from 1 to 999999999999.")
+
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All")), *Action.choices],
+                               error_messages={"invalid_choice": _("Choose an action from the list.")})
+    actor = forms.CharField(label=_("Actor (user name)"), required=False, max_length=150, error_messages={
+        "max_length": _("The actor's user name has at most %(limit_value)d characters.")})
     date_from = forms.DateField(label=_("Date from"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                input_formats=["%Y-%m-%d"])
+                                input_formats=DATE_FORMATS, error_messages={
+                                    "invalid": _("“Date from” is not a valid date: write it as 2025-03-01.")})
     date_to = forms.DateField(label=_("Date until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                              input_formats=["%Y-%m-%d"])
+                              input_formats=DATE_FORMATS, error_messages={
+                                  "invalid": _("“Date until” is not a valid date: write it as 2025-03-01.")})
     application = forms.IntegerField(label=_("Application no."), required=False, min_value=1,
                                      max_value=999_999_999_999,
-                                     widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+                                     widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                                     error_messages={"invalid": APPLICATION_RANGE, "min_value": APPLICATION_RANGE,
+                                                     "max_value": APPLICATION_RANGE})
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("auto_id", FIELD_ID)
         super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", forms.ValidationError(
+                _("“Date until” (%(date_to)s) is before “Date from” (%(date_from)s)."), code="reversed_range",
+                params={"date_from": start.isoformat(), "date_to": end.isoformat()}))
+        return cleaned

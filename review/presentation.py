@@ -8,14 +8,16 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CITY, JURISDICTIONS
 from applications.models import Evaluation
 from applications.workflow import State
+from audit import messages as audit_messages
 from eligibility import presentation as outcome_presentation
 from filing.presentation import evaluation_card, state_label
-from measures import parameters, regions
+from measures import messages, parameters, regions
 
 
 def jurisdiction_label(key: str, lang: str) -> str:
@@ -121,8 +123,17 @@ def _state_text(state: str) -> str:
     return state_label(state) if state in State.values else state
 
 
-def audit_rows(entries: Iterable[Any]) -> list[dict[str, Any]]:
-    """Audit entries (newest first, as stored) for the log's table and its CSV export."""
+def _object_parts(object_type: str, object_id: str) -> list[str]:
+    """applications.attachment#12 as ["applications.", "attachment", "#12"]: where a narrow column may
+    break the line."""
+    label, dot, model = object_type.partition(".")
+    return [part for part in (label + dot, model, f"#{object_id}" if object_id else "") if part]
+
+
+def audit_rows(entries: Iterable[Any], lang: str | None = None) -> list[dict[str, Any]]:
+    """Audit entries (newest first, as stored) for the log's table and its CSV export, their notes
+    in `lang` (by default the active language): a system note from its code, a person's as typed."""
+    lang = messages.language(lang or translation.get_language())
     return [{
         "id": e.pk,
         "at": e.at,
@@ -130,9 +141,10 @@ def audit_rows(entries: Iterable[Any]) -> list[dict[str, Any]]:
         "action_label": str(e.get_action_display()),
         "actor": e.actor_name,
         "object": f"{e.object_type}#{e.object_id}" if e.object_id else e.object_type,
+        "object_parts": _object_parts(e.object_type, e.object_id),
         "application_id": e.application_id,
         "from_label": _state_text(e.from_state) if e.from_state else "",
         "to_label": _state_text(e.to_state) if e.to_state else "",
-        "note": e.note,
+        "note": audit_messages.entry_note(e.note_code, e.note_params, e.note, lang),
         "client_address": e.client_address or "",
     } for e in entries]

@@ -18,6 +18,7 @@ class QueueRowOut(ApplicationSummaryOut):
     working_days_waiting: int = Field(ge=0)
     overdue: bool
     claimed_by: str | None
+    resubmitted: bool = Field(description="Returned for correction before and submitted again")
 
 
 class QueuePageOut(Page):

@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accounts.models import User
 from applications import workdays
-from applications.models import Application, Grant, State
+from applications.models import Application, Grant, State, Transition
 from applications.workflow import QUEUE_STATES
 from kernel.errors import Invalid, NotAllowed
 from measures.facts import field_errors
@@ -89,6 +89,9 @@ def review_queue_for(user: User, filters: QueueFilters, today: dt.date) -> Query
         term = filters.q
         qs = qs.filter(Q(enterprise__name__icontains=term) | Q(enterprise__credit_code__istartswith=term)
                        | Q(project_code__startswith=term))
+    # Returned once and submitted again: marked in the queue (a subquery on the row, still one query).
+    qs = qs.annotate(resubmitted=Exists(Transition.objects.filter(application=OuterRef("pk"),
+                                                                  to_state=State.RETURNED)))
     return qs.order_by("submitted_at", "id")
 
 

@@ -67,13 +67,7 @@ def application_approve(*, application_id: int, reviewer: User, note: str = "",
     unique per project code in the database: if another approval took it first, this one is
     re-evaluated as already granted and approves the other findings (DESIGN §9)."""
     application = transitions.begin(application_id, reviewer, "approve")
-    note = transitions.note_text(note)
-    if recognized_investment is not None:
-        facts = parse_facts(application.facts)
-        declared = facts.project.equipment_investment_cny if facts.project else None
-        if declared is None or recognized_investment < 0 or recognized_investment > declared:
-            raise Invalid([{"field": "recognized_investment_cny", "code": "above_declared"}],
-                          "invalid recognised investment")
+    note = approval_input(application, note=note, recognized_investment=recognized_investment)
     as_of = filing_date(application)
     evaluated = evaluate_application(application, as_of=as_of, recognized_investment=recognized_investment)
     measure4 = evaluated.result.measure(4)
@@ -86,6 +80,19 @@ def application_approve(*, application_id: int, reviewer: User, note: str = "",
     determination_issue(application=application, evaluation=evaluation, decision=Decision.APPROVED, actor=reviewer)
     notify_enterprise(application, State.APPROVED)
     return evaluation
+
+
+def approval_input(application: Application, *, note: str, recognized_investment: Decimal | None) -> str:
+    """The note (stripped) when the approval's input is acceptable; else `Invalid` naming the field.
+    Also checked by the review page before it asks to confirm the approval."""
+    note = transitions.note_text(note)
+    if recognized_investment is not None:
+        facts = parse_facts(application.facts)
+        declared = facts.project.equipment_investment_cny if facts.project else None
+        if declared is None or recognized_investment < 0 or recognized_investment > declared:
+            raise Invalid([{"field": "recognized_investment_cny", "code": "above_declared"}],
+                          "invalid recognised investment")
+    return note
 
 
 def _grant(application: Application, measure4: MeasureOutcome) -> bool:

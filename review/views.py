@@ -29,7 +29,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from applications import selectors as application_selectors
-from applications import workflow
+from applications import transitions, workflow
+from applications.evaluations import evaluate_application, filing_date
 from applications.models import Application
 from applications.workflow import DECIDED_STATES, QUEUE_STATES
 from eligibility import presentation as outcome_presentation
@@ -188,7 +189,15 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
     days, overdue = selectors.waiting(application, today) if actionable else (None, False)
     determination = getattr(application, "determination", None) if application.state in DECIDED_STATES else None
     history = application_presentation.timeline(application.history.select_related("actor"), lang)
+    last_return = application_selectors.latest_return(application)
+    late = application_presentation.late_resubmission(
+        last_return.at if last_return else None,
+        application.submitted_at if last_return and application.submitted_at
+        and application.submitted_at > last_return.at else None)
     ctx = {
+        "late_resubmission": late,
+        "changes": application_presentation.changes_since_return(
+            application, last_return.at if last_return else None, lang),
         **_page(request, lang, "review", next_url=_review_url(application.pk)),
         "application": application,
         "state_label": application_presentation.state_label(application.state),
@@ -269,11 +278,36 @@ NOTE_LABELS = {"return": gettext_lazy("What the enterprise must correct (require
                "reject": gettext_lazy("Reasons for the rejection (required)")}
 
 
+CONFIRMED = "confirmed"  # the second POST of a decision, from its confirmation page
+
+
+def _confirmation(request: HttpRequest, application: Application, decision: str, note: str,
+                  recognized=None) -> HttpResponse:
+    """Before a decision is taken: what it will say, the amount in figures and capitals, the
+    enterprise and the note, and that a numbered determination is issued and emailed (issue 12)."""
+    lang = _lang(request)
+    evaluated = evaluate_application(application, as_of=filing_date(application), recognized_investment=recognized)
+    amount = evaluated.result.measure(4).amount if decision == "approve" else None
+    fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    ctx = {**_page(request, lang, "review", next_url=_review_url(application.pk)), "application": application,
+           "decision": decision, "note": note, "fields": fields,
+           "amount_figures": outcome_presentation.figures(amount) if amount else None,
+           "amount_capitals": outcome_presentation.capitals(amount) if amount else None,
+           "action_url": reverse(f"review-{decision}", args=[application.pk]),
+           "authority": presentation.jurisdiction_label(application.jurisdiction, lang)}
+    return render(request, "review/confirm.html", ctx)
+
+
 def _noted(request: HttpRequest, application_id: int, key: str, act) -> HttpResponse:
     """Return or reject: `act(note)` calls the service and says what was done; a missing note
-    stands beside its field, keeping the page as it was."""
+    stands beside its field, keeping the page as it was. A rejection is confirmed first."""
     application = _get(request, application_id)
     form = NoteForm(request.POST, prefix=key, label=NOTE_LABELS[key])
+    if form.is_valid() and key == "reject" and request.POST.get(CONFIRMED) != "yes":
+        with invalid_into(form, _lang(request)):
+            note = transitions.note_text(form.cleaned_data["note"], required=True)
+            return _confirmation(request, application, "reject", note)
+        return _review_page(request, application, forms={key: form})
     if form.is_valid():
         with invalid_into(form, _lang(request)):
             notices.success(request, act(form.cleaned_data["note"]))
@@ -315,6 +349,10 @@ def approve(request: HttpRequest, application_id: int) -> HttpResponse:
             # Thousands separators as people type them; otherwise checked like the facts' money.
             raw = form.cleaned_data["recognized_investment_cny"].replace(",", "").replace("，", "").strip()
             recognized = parse_money(raw, "recognized_investment_cny") if raw else None
+            if request.POST.get(CONFIRMED) != "yes":
+                note = services.approval_input(application, note=form.cleaned_data["note"],
+                                               recognized_investment=recognized)
+                return _confirmation(request, application, "approve", note, recognized)
             evaluation = services.application_approve(
                 application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"],
                 recognized_investment=recognized)

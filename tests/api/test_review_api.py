@@ -139,7 +139,8 @@ def test_it_approves_with_a_determination_and_a_grant(client, alice, park, djang
     assert determination["number"] == "东园补决〔2025〕1号" and determination["decision"] == "approved"
     assert determination["amount_cny"] == "1000000.00" and len(determination["verification_code"]) == 19
     assert Grant.objects.get().amount_cny == 1_000_000
-    assert AuditEntry.objects.filter(application=app, action="determination", note="东园补决〔2025〕1号").exists()
+    assert AuditEntry.objects.filter(application=app, action="determination", note_code="determination_issued",
+                                     note_params__number="东园补决〔2025〕1号").exists()
     assert len(mail.outbox) == 1 and "approved" in mail.outbox[0].subject
     assert f"/applications/{app.pk}/" in mail.outbox[0].body
     detail = client.get(f"/api/v1/applications/{app.pk}", **auth(alice)).json()
@@ -199,8 +200,8 @@ def test_it_records_attachment_changes_and_failed_logins(client, alice):
     app = services.application_create(user=alice, facts=application_facts())
     services.attachment_add(application_id=app.pk, user=alice, kind="business_license", upload=upload("a.pdf"))
     services.attachment_add(application_id=app.pk, user=alice, kind="business_license", upload=upload("b.pdf"))
-    notes = list(AuditEntry.objects.filter(action="attachment").order_by("pk").values_list("note", flat=True))
-    assert len(notes) == 2 and "replaces" in notes[1]
+    notes = list(AuditEntry.objects.filter(action="attachment").order_by("pk").values_list("note_code", flat=True))
+    assert notes == ["attachment_added", "attachment_replaced"]
     client.post("/api/v1/auth/token", json.dumps({"username": "applicant", "password": "nope"}),
                 content_type="application/json", REMOTE_ADDR="192.0.2.77")
     failed = AuditEntry.objects.get(action="login_failed")

@@ -23,7 +23,7 @@ from tests.personas import (
     upload,
 )
 
-from .helpers import by_name, click, expect, fits
+from .helpers import by_name, click, expect, fits, shot
 
 # The clock stands inside the policy's validity (see conftest.policy_clock), for the data the test
 # files through the services as for the pages the live server renders.
@@ -112,8 +112,15 @@ def test_it_reviews_an_application_from_the_queue_to_the_determination(live_serv
     page.locator(".site-nav").get_by_role("link", name="审核队列").click()
     expect(page.locator(f"#row-{app.pk}")).to_contain_text("已提交")
     expect(page.locator(f"#row-{app.pk}")).to_contain_text("¥300,000,000.00")
+    expect(page.locator(f"#row-{app.pk} .resubmitted")).to_have_text("重新提交")
     page.locator(f"#row-{app.pk}").get_by_role("link", name=f"申请编号{app.pk}").click()
     expect(page.locator("#attachments")).to_contain_text("设备发票（盖章）.pdf")
+    # What changed since the return: the corrected investment, old and new, and the new file.
+    changes = page.locator("#changes")
+    expect(changes).to_contain_text("¥320,000,000.00")
+    expect(changes).to_contain_text("¥300,000,000.00")
+    expect(changes).to_contain_text("设备发票（盖章）.pdf")
+    shot(page, "review-01-changed-since-return")
     by_name(page, "approve-recognized_investment_cny").fill("300000000.01")
     click(page, "批准并签发决定书")
     field = page.locator('[data-field="recognized_investment_cny"]')
@@ -123,11 +130,19 @@ def test_it_reviews_an_application_from_the_queue_to_the_determination(live_serv
     fits(page)
     by_name(page, "approve-recognized_investment_cny").fill("250000000")
     click(page, "批准并签发决定书")
+    # The confirmation restates the decision before the numbered determination is issued.
+    expect(page.locator("h1")).to_have_text("确认批准")
+    expect(page.locator("#confirm-amount")).to_contain_text("人民币壹佰万元整")
+    shot(page, "review-02-confirm-approval")
+    fits(page)
+    page.locator("#confirm-decision").click()
+    page.wait_for_load_state()
 
     number = "东园补决〔2025〕1号"
     expect(page.locator(".flash")).to_contain_text(number)
     expect(page.locator("#application-status")).to_have_text("已批准")
     expect(page.locator("#determination-number")).to_have_text(number)
+    shot(page, "review-03-determination-issued")
     expect(page.locator("#determination")).to_contain_text("人民币壹佰万元整")
     expect(page.locator("#declared-investment")).to_have_text("¥300,000,000.00")
     expect(page.locator("#recognised-investment")).to_have_text("¥250,000,000.00")
@@ -142,8 +157,8 @@ def test_it_reviews_an_application_from_the_queue_to_the_determination(live_serv
         page.locator("#determination-pdf").click()
     assert hashlib.sha256(Path(download.value.path()).read_bytes()).hexdigest() == determination.sha256
     page.locator("#determination-verify").click()
-    expect(page.locator(".facts-table")).to_contain_text(number)
-    expect(page.locator(".facts-table")).to_contain_text(determination.sha256)
+    expect(page.locator("#determination-facts")).to_contain_text(number)
+    expect(page.locator("#determination-facts")).to_contain_text(determination.sha256)
     fits(page)
 
 
@@ -172,4 +187,20 @@ def test_it_gives_city_admins_the_overview_and_the_audit_log_on_a_phone(live_ser
     expect(page.locator(".audit-table")).to_contain_text("草稿 → 已提交")
     expect(page.locator("#export-csv")).to_have_attribute(
         "href", f"/audit/export.csv?action=transition&application={app.pk}")
+    fits(page)
+
+
+def test_it_keeps_the_decision_bar_in_view_on_a_desktop_while_the_facts_are_read(live_server, new_page):
+    app = file_and_submit(applicant(), "2406-630202-04-01-532198")
+    reviewer("park")
+    page = new_page(width=1280)
+    page.goto(live_server.url + f"/review/{app.pk}/")
+    log_in(page, "reviewer_park")
+    # The forms sit below the facts, out of the first screen; the bar linking to them does not.
+    bar = page.locator("#decision-bar")
+    box, height = bar.bounding_box(), page.viewport_size["height"]
+    assert box["y"] + box["height"] <= height + 1
+    assert page.locator("#approve-form").bounding_box()["y"] > height
+    bar.get_by_role("link", name="批准", exact=True).click()
+    expect(page.locator("#approve-form")).to_be_in_viewport()
     fits(page)

@@ -31,7 +31,7 @@ from tests.personas import (
     valid_code,
 )
 
-from .html import element
+from .html import INLINE_SCRIPT, element
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -91,7 +91,7 @@ def app():
 
 
 def no_inline_code(html: str) -> None:
-    assert "<script" not in html and "style=" not in html
+    assert not INLINE_SCRIPT.search(html) and "style=" not in html
 
 
 # --- the permission matrix -------------------------------------------------------------------------
@@ -310,6 +310,12 @@ def test_it_shows_facts_beside_the_frozen_evaluation_of_all_20_measures(client, 
     assert "按申报" in element(frozen, id="recognised-investment")
     assert "认领" in element(html, id="actions")
     assert "warnings" not in html  # nothing to verify for this enterprise
+    # Facts, evaluation and attachments are read before the decision; a bar links down to its forms.
+    order = [html.index(marker) for marker in ('id="facts-title"', 'id="frozen"', 'id="attachments"',
+                                               'id="decision-bar"', 'id="actions"', 'id="history"')]
+    assert order == sorted(order)
+    bar = element(html, id="decision-bar")
+    assert 'href="#approve-form"' in bar and 'href="#return-form"' in bar and 'href="#reject-form"' in bar
     history = text_of(element(html, id="history"))
     assert "草稿" in history and "已提交" in history
     assert "状态变更" in text_of(element(html, id="audit"))
@@ -417,7 +423,7 @@ def test_it_refuses_a_recognised_investment_above_the_declared_one_beside_the_fi
 
 def test_it_approves_with_a_lower_recognised_investment_and_shows_the_determination(client, park, app):
     response = client.post(review_url(app.pk, "approve"), {"approve-recognized_investment_cny": "250,000,000",
-                                                           "approve-note": "按审计报告核定"})
+                                                           "approve-note": "按审计报告核定", "confirmed": "yes"})
     assert response.status_code == 302
     determination = Determination.objects.get(application=app)
     assert determination.number == "东园补决〔2025〕1号"
@@ -444,7 +450,7 @@ def test_it_approves_with_a_lower_recognised_investment_and_shows_the_determinat
 
 
 def test_it_shows_an_approval_without_an_investment_subsidy_as_such(client, park, app):
-    client.post(review_url(app.pk, "approve"), {"approve-recognized_investment_cny": "50000000"})
+    client.post(review_url(app.pk, "approve"), {"approve-recognized_investment_cny": "50000000", "confirmed": "yes"})
     determination = Determination.objects.get(application=app)
     assert determination.amount_cny is None
     section = element(html_of(client.get(review_url(app.pk))), id="determination")
@@ -455,7 +461,7 @@ def test_it_shows_an_approval_without_an_investment_subsidy_as_such(client, park
 
 def test_it_rejects_and_shows_the_determination(client, app):
     client.force_login(city_admin())
-    response = client.post(review_url(app.pk, "reject"), {"reject-note": "项目未竣工验收"})
+    response = client.post(review_url(app.pk, "reject"), {"reject-note": "项目未竣工验收", "confirmed": "yes"})
     assert response.status_code == 302
     html = html_of(client.get(review_url(app.pk)))
     section = element(html, id="determination")
@@ -510,3 +516,34 @@ def test_it_sums_up_every_jurisdiction_for_city_admins(client, app):
     assert f'href="{QUEUE}?overdue=true"' in link
     rows = html_of(client.get(QUEUE, {"overdue": "true"}))
     assert f'id="row-{app.pk}"' in rows and f'id="row-{county_app.pk}"' not in rows
+
+
+def test_it_warns_the_reviewer_of_a_late_resubmission(client, park, app, frozen_now):
+    from filing import services as filing_services
+
+    review_services.application_return(application_id=app.pk, reviewer=park, note="补充材料")
+    frozen_now.shift(60 * 60 * 24 * 30)  # a month later: past 10 working days
+    filing_services.application_submit(application_id=app.pk, user=app.created_by, declaration=True)
+    client.force_login(park)  # a month idle ended the session (SESSION_IDLE_MINUTES)
+    html = client.get(reverse("review-application", args=[app.pk])).content.decode()
+    assert 'id="late-resubmission"' in html and "2025-03-14" in html
+
+
+# --- issue 12: a decision is confirmed before it is taken ---------------------------------------
+
+def test_it_asks_to_confirm_an_approval_restating_it(client, park, app):
+    response = client.post(review_url(app.pk, "approve"), {"approve-note": "材料齐全"})
+    assert response.status_code == 200
+    box = element(html_of(response), id="confirm")
+    assert app.enterprise.name in box and "材料齐全" in box
+    amount = element(box, id="confirm-amount")
+    assert "¥1,000,000.00" in amount and "人民币壹佰万元整" in amount
+    assert not Determination.objects.exists() and Application.objects.get(pk=app.pk).state == State.SUBMITTED
+    confirmed = client.post(review_url(app.pk, "approve"), {"approve-note": "材料齐全", "confirmed": "yes"})
+    assert confirmed.status_code == 302 and Determination.objects.get().decision == "approved"
+
+
+def test_it_asks_to_confirm_a_rejection_and_takes_none_without_a_note(client, park, app):
+    confirm = html_of(client.post(review_url(app.pk, "reject"), {"reject-note": "项目未竣工"}))
+    assert "项目未竣工" in element(confirm, id="confirm") and 'name="confirmed" value="yes"' in confirm
+    assert not Determination.objects.exists()

@@ -6,12 +6,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
 from accounts import identity
 from accounts.models import Enterprise, User
 from accounts.services import account_changed, clash_errors
 
-admin.site.site_header = admin.site.site_title = "海东市绿色算力产业政策服务 · 账户管理"
+admin.site.site_header = admin.site.site_title = _("Haidong Green Computing Policy Service · Accounts")
+admin.site.index_title = _("Accounts administration")
 admin.site.unregister(Group)  # roles are the `role` field, not groups
 
 

@@ -63,6 +63,8 @@ class User(AbstractUser):
     objects = AccountManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 name="user_role_fits",

@@ -118,7 +118,8 @@ def enterprise_register(*, username: str, password: str, name: str, credit_code:
     user.enterprise = enterprise
     user.set_password(password)
     _save_new(user)
-    audit.record(action="account", obj=user, actor=user, note=f"registered enterprise {enterprise.credit_code}")
+    audit.record(action="account", obj=user, actor=user, note_code="enterprise_registered",
+                 note_params={"credit_code": enterprise.credit_code})
     return user
 
 
@@ -145,28 +146,54 @@ def account_create(*, username: str, password: str, role: str, credit_code: str 
         raise Invalid(detail=problems[0]["message"])
     user.set_password(password)
     _save_new(user)
-    audit.record(action="account", obj=user, actor=None, actor_name="create_account",
-                 note=f"created {role} {username} {user.enterprise or user.jurisdiction or ''}".strip())
+    params = {"role": role, "username": user.username}
+    if user.enterprise:
+        code = "account_created_enterprise"
+        params |= {"enterprise": user.enterprise.name, "credit_code": user.enterprise.credit_code}
+    elif user.jurisdiction:
+        code, params["jurisdiction"] = "account_created_jurisdiction", user.jurisdiction
+    else:
+        code = "account_created"
+    audit.record(action="account", obj=user, actor=None, actor_name="create_account", note_code=code,
+                 note_params=params)
     return user
 
 
 def revoke_token(*, user: User, actor: User) -> None:
     """Sign out of the API: the user's token stops working at once."""
     if tokens.revoke_all(user):
-        audit.record(action="account", obj=user, actor=actor, note="API token revoked")
+        audit.record(action="account", obj=user, actor=actor, note_code="api_token_revoked")
 
 
 def password_changed(*, user: User, actor: User, how: str) -> None:
     """After a password change or reset: every API token of the user is revoked (the other sessions
     end by themselves, their session hash no longer matching) and the change is audited."""
+    if how not in ("changed", "reset"):
+        raise ValueError(f"how must be 'changed' or 'reset', not {how!r}")
     revoked = tokens.revoke_all(user)
     audit.record(action="account", obj=user, actor=actor,
-                 note=f"password {how}" + ("; API tokens revoked" if revoked else ""))
+                 note_code=f"password_{how}" + ("_tokens_revoked" if revoked else ""))
 
 
-def account_changed(*, user: User, actor: User, note: str) -> None:
-    """An account change made elsewhere (the admin, a password change) into the audit log."""
-    audit.record(action="account", obj=user, actor=actor, note=note)
+# The notes the Django admin (accounts/admin.py) writes: "admin changed: email, phone", "admin created
+# enterprise <credit code>: name, credit_code" ("nothing" when no field changed).
+ADMIN_NOTE = re.compile(r"admin (?P<how>changed|created)(?: enterprise (?P<credit_code>\S+))?: (?P<fields>.*)")
+
+
+def account_changed(*, user: User, actor: User, note: str = "", note_code: str = "",
+                    note_params: dict | None = None) -> None:
+    """An account change made elsewhere (the admin) into the audit log, as a code of
+    `audit.messages.NOTES` with its parameters, shown in the reader's language. A note in the
+    admin's words (ADMIN_NOTE) is stored as its code too; any other note as the text it is."""
+    match = None if note_code else ADMIN_NOTE.fullmatch(note)
+    if match:
+        fields = match["fields"]
+        note_params = {"fields": [] if fields == "nothing" else fields.split(", ")}
+        if match["credit_code"]:
+            note_params["credit_code"] = match["credit_code"]
+        note_code = f"admin_{'enterprise' if match['credit_code'] else 'account'}_{match['how']}"
+        note = ""
+    audit.record(action="account", obj=user, actor=actor, note=note, note_code=note_code, note_params=note_params)
 
 
 def _enterprise_for(credit_code: str, name: str, registered_region: str, email: str) -> Enterprise:

@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import SimpleRateThrottle
@@ -29,6 +30,14 @@ def locked_out(request, response, credentials, *args, **kwargs):
         return problem(429, detail, getattr(request, "LANGUAGE_CODE", "zh-hans"),
                        headers={"Retry-After": str(minutes * 60)})
     return render(request, "accounts/locked_out.html", {"detail": detail}, status=429)
+
+
+def _next(request: HttpRequest) -> str | None:
+    """Where to go after registering (e.g. back to 按此结果申报 with the facts), when it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return target if target and safe else None
 
 
 class RegistrationThrottle(CurrentRate, SimpleRateThrottle):
@@ -63,7 +72,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 notices.success(request, _("Your enterprise is registered and you are logged in. "
                                            "Start an application when you are ready."))
-                return redirect("my-applications")
+                return redirect(_next(request) or "my-applications")
         else:
             # The enterprise's own checks too, so every problem shows at once.
             form.add_domain_errors(enterprise_errors(**form.enterprise_values()))
@@ -75,6 +84,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "form": form,
         "account_fields": [form["username"], form["password1"], form["password2"]],
         "enterprise_fields": [form[name] for name in ENTERPRISE_FIELDS],
+        "next": _next(request) or "",
     }
     return render(request, "accounts/register.html", ctx)
 

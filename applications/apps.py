@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationsConfig(AppConfig):
@@ -6,5 +7,5 @@ class ApplicationsConfig(AppConfig):
     determinations and their number series; the workflow table; who sees what."""
 
     name = "applications"
-    verbose_name = "政策申请 Applications"
+    verbose_name = _("Policy applications")
     default_auto_field = "django.db.models.BigAutoField"

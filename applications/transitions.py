@@ -86,7 +86,7 @@ def audit_conflicts(service):
             return service(*args, **kwargs)
         except ConflictOfInterest as exc:
             audit.record(action="refused", obj=exc.application, actor=exc.user, application=exc.application,
-                         note=f"{exc.action}: conflict of interest (the same email or phone as the enterprise)")
+                         note_code="conflict_of_interest", note_params={"action": exc.action})
             raise
 
     return wrapper
@@ -113,14 +113,17 @@ def begin(application_id: int, user: User, action: str) -> Application:
     return application
 
 
-def move(application: Application, actor: User, action: str, note: str = "", **fields: Any) -> None:
-    """Write the action's state change: history, audit log, and the row (with `fields`)."""
+def move(application: Application, actor: User, action: str, note: str = "", *, note_code: str = "",
+         **fields: Any) -> None:
+    """Write the action's state change: history, audit log, and the row (with `fields`). A note the
+    system writes may also name its code of `audit.messages.NOTES` (`note_code`): the history keeps
+    `note`, the audit log the code, shown in its reader's language."""
     to = WORKFLOW[action].target
     now = timezone.now()
     Transition.objects.create(application=application, actor=actor, at=now, from_state=application.state,
                               to_state=to, note=note)
     audit.record(action="transition", obj=application, actor=actor, application=application,
-                 from_state=application.state, to_state=to, note=note)
+                 from_state=application.state, to_state=to, note="" if note_code else note, note_code=note_code)
     application.state = to
     application.updated_at = now
     for name, value in fields.items():

@@ -44,3 +44,13 @@ def start_for(end: dt.date, working_days: int) -> dt.date:
         counted += is_workday(day)
         day -= dt.timedelta(days=1)
     return day
+
+
+def after(start: dt.date, working_days: int) -> dt.date:
+    """The day on which `working_days` working days after `start` have passed (a deadline of that
+    many working days, counted from the day after `start`)."""
+    day, counted = start, 0
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        counted += is_workday(day)
+    return day

@@ -8,14 +8,17 @@ come from `measures.labels`, the one source of display names.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eligibility import typed_input
 from kernel.forms import FIELD_ID
 from measures import labels, messages, parameters, regions
 from measures.labels import long_date
@@ -54,8 +57,8 @@ HELP: dict[str, Any] = {
     "project.standard_racks": _("Standard racks actually built; a standard rack is %(kw)s kW. A data centre "
                                 "needs at least one."),
     "project.equipment_investment_cny": _("Actual investment in the built racks and the purchased "
-                                          "computing equipment, in yuan, e.g. 320000000.00 (no "
-                                          "separators). The tiers are in Art. 4 of the catalogue."),
+                                          "computing equipment, in yuan: type it as you like, e.g. 3.2亿, "
+                                          "32000万 or 320,000,000. The tiers are in Art. 4 of the catalogue."),
     "project.completed_on": _("The date the project was actually built: not before %(not_before)s and not "
                               "after the evaluation date."),
     "circumstances.ai_model_training": _("AI foundation model or industry model training carried out in "
@@ -105,7 +108,8 @@ SPEC: dict[str, tuple[str, str | None, dict[str, str]]] = {
     "project.region": (REGION, None, {}),
     "project.in_industrial_park": (TRISTATE, None, {}),
     "project.standard_racks": (COUNT, None, {}),
-    "project.equipment_investment_cny": (DECIMAL, None, {"placeholder": "320000000.00"}),
+    # data-money: echoed as read while typing (static/js/forms.js); read by typed_input.money.
+    "project.equipment_investment_cny": (DECIMAL, None, {"placeholder": "3.2亿", "data-money": ""}),
     "project.completed_on": (DATE, None, {}),
     "circumstances.ai_model_training": (CHOICE, "ai_model_training", {}),
     "circumstances.scheduling_pilot": (FLAG, None, {}),
@@ -126,8 +130,16 @@ class CalculatorForm(forms.Form):
 
     def error_message(self, path: str, code: str, lang: str) -> str:
         """For kernel.pages: the form sends only text, so a type error means text that is not the
-        number expected."""
-        return messages.field_error(path, "invalid_format" if code == "invalid_type" else code, lang)
+        number expected; what could not be read is said with an example of what can be typed."""
+        code = "invalid_format" if code == "invalid_type" else code
+        kind = SPEC.get(path, (DATE if path == "as_of" else None,))[0]
+        example = EXAMPLES.get(kind) if code == "invalid_format" and _reader(path, kind) else None
+        if example is None:
+            return messages.field_error(path, code, lang)
+        label = labels.field(path, lang)
+        if lang == "en":
+            return f"{label} could not be read (e.g. {example.replace('、', ', ')})"
+        return f"{label}无法识别（例如：{example}）"
 
     def __init__(self, *args: Any, lang: str, today: dt.date, **kwargs: Any):
         kwargs.setdefault("auto_id", FIELD_ID)
@@ -151,6 +163,35 @@ class CalculatorForm(forms.Form):
             self.fields[path] = _field(kind, group, attrs, lang)
             self.fields[path].label = labels.field(path, lang)
             self.fields[path].help_text = help_text
+            if kind == REGION:
+                self._keep_typed_region(path)
+
+    def _keep_typed_region(self, path: str) -> None:
+        """A region not among the options (an older code, one outside Haidong) stays selectable."""
+        current = (self.data.get(path) if self.is_bound else self.initial.get(path)) or ""
+        widget = self.fields[path].widget
+        if current and current not in {value for value, _label in widget.choices}:
+            widget.choices = [*widget.choices, (current, current)]
+
+    def clean(self) -> dict[str, Any]:
+        """What people type, read as the facts (eligibility.typed_input); an unreadable value is an
+        error beside its field with an example, and everything else is kept."""
+        data = super().clean()
+        for path, (kind, _group, _attrs) in SPEC.items():
+            raw = data.get(path)
+            reader = _reader(path, kind)
+            if not raw or reader is None or not isinstance(raw, str):
+                continue
+            try:
+                data[path] = reader(raw)
+            except typed_input.Unreadable:
+                continue  # left as typed: the facts' check reports it with every other problem
+            if path.endswith("_cny"):
+                self.fields[path].echo = f"= ¥{Decimal(data[path]):,.2f}" + ("" if self.lang == "en" else " 元")
+        if data.get("as_of"):
+            with contextlib.suppress(typed_input.Unreadable):
+                data["as_of"] = typed_input.date(data["as_of"])
+        return data
 
     def groups(self) -> list[dict[str, Any]]:
         """The bound fields by group, for the template."""
@@ -179,6 +220,20 @@ class CalculatorForm(forms.Form):
         return facts
 
 
+EXAMPLES = {
+    DECIMAL: "3.2亿、32000万、320,000,000",
+    COUNT: "1200、1,200",
+    DATE: "2025-01-15、2025/1/15",
+    REGION: "630202、乐都区",
+}
+
+
+def _reader(path: str, kind: str):
+    if kind == DECIMAL:
+        return typed_input.money if path.endswith("_cny") else None
+    return {COUNT: typed_input.count, DATE: typed_input.date, REGION: typed_input.region}.get(kind)
+
+
 def _field(kind: str, group: str | None, attrs: dict[str, str], lang: str) -> forms.Field:
     if kind == MULTI:
         return forms.MultipleChoiceField(required=False, choices=_choices(group, lang),
@@ -194,9 +249,10 @@ def _field(kind: str, group: str | None, attrs: dict[str, str], lang: str) -> fo
     if kind == FLAG:
         return forms.BooleanField(required=False)
     widget_attrs = dict(attrs)
-    if kind == REGION:
-        widget_attrs.update({"list": REGIONS_DATALIST, "inputmode": "numeric", "autocomplete": "off"})
-    elif kind == COUNT:
+    if kind == REGION:  # the counties by name, their codes as values (a code typed elsewhere is kept)
+        return forms.CharField(required=False, widget=forms.Select(
+            choices=[("", _("— not given —")), *region_options(lang)]))
+    if kind == COUNT:
         widget_attrs["inputmode"] = "numeric"
     elif kind == DECIMAL:
         widget_attrs["inputmode"] = "decimal"
@@ -221,6 +277,8 @@ def _fact(kind: str, value: Any) -> Any:
         return {YES: True, NO: False}.get(value)
     if value in (None, ""):
         return None
+    if not isinstance(value, str):  # already read (eligibility.typed_input)
+        return value
     if kind in (CODE, REGION, COUNT, DECIMAL, DATE):
         # A Chinese input method types full-width digits, letters and hyphens (９１６３…，－):
         # what a person means is the ASCII the API takes.
@@ -231,6 +289,9 @@ def _fact(kind: str, value: Any) -> Any:
 
 
 def region_options(lang: str) -> list[tuple[str, str]]:
-    """The Haidong county codes with their names, for the region datalist."""
-    city = ("630200", str(_("Haidong (city level)")))
-    return [*((code, regions.county_name(code, lang)) for code in regions.COUNTIES), city]
+    """The Haidong county codes with their names (the code in brackets), and the city level."""
+    def named(name: str, code: str) -> str:
+        return f"{name} ({code})" if lang == "en" else f"{name}（{code}）"
+
+    city = ("630200", named(str(_("Haidong (city level)")), "630200"))
+    return [*((code, named(regions.county_name(code, lang), code)) for code in regions.COUNTIES), city]

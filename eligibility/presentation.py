@@ -7,6 +7,7 @@ outcomes come from `measures.messages` via `serialize`; only page wording lives 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -94,6 +95,19 @@ def clause_texts() -> dict[str, dict[str, str]]:
     return {clause: {"zh": text, "en": en.get(clause, "")} for clause, text in zh.items()}
 
 
+
+
+def clause_label(clause: str, lang: str) -> str:
+    """第4条 → "Art. 4", 第七部分 → "Part VII" on English pages; other sources as cited."""
+    if lang != "en":
+        return clause
+    if match := re.fullmatch(r"第(\d+)条", clause):
+        return f"Art. {match[1]}"
+    if clause == catalogue.SCOPE_CLAUSE:
+        return "Part VII"  # 七、其他
+    return clause
+
+
 def _reason(r: dict[str, Any], clauses: dict[str, dict[str, str]], lang: str) -> dict[str, Any]:
     texts = clauses.get(r["clause"], {})
     text = texts.get("en") if lang == "en" else None
@@ -105,6 +119,7 @@ def _reason(r: dict[str, Any], clauses: dict[str, dict[str, str]], lang: str) ->
         # This service's reading where the text is silent (DESIGN §10): said so on the page.
         "reading": r.get("basis") == "reading",
         "clause": r["clause"],
+        "clause_label": clause_label(r["clause"], lang),
         # The hover text and expanded text: the page's language, Chinese when nothing else exists.
         "clause_text": text or texts.get("zh", ""),
         "clause_text_zh": texts.get("zh", ""),
@@ -129,6 +144,7 @@ def outcome(result: dict[str, Any], lang: str) -> dict[str, Any]:
             "number": m["number"],
             "anchor": f"r{m['number']}",
             "clause": m["clause"],
+            "clause_label": clause_label(m["clause"], lang),
             "title": m["title_en"] if lang == "en" else m["title"],
             "title_other": m["title"] if lang == "en" else m["title_en"],
             "kind": m["kind"],
@@ -142,6 +158,7 @@ def outcome(result: dict[str, Any], lang: str) -> dict[str, Any]:
             "reasons": [_reason(r, clauses, lang) for r in m["reasons"]],
             "missing": _missing(m["missing"], lang),
             "what_if": [what_if_text(w, lang) for w in m.get("what_if", [])],
+            "open": bool(m["amount_cny"]) or m["status"] == "needs_info",
         })
     # A scope fact that is missing blocks every measure with the same missing fields (DESIGN §9).
     scope_open = any(r["status"] == "missing" for r in result["scope"])
@@ -157,6 +174,11 @@ def outcome(result: dict[str, Any], lang: str) -> dict[str, Any]:
         "warnings": result["warnings"],
         "chapters": [chapters[n] for n in sorted(chapters)],
         "counts": [{"status": s, "label": STATUS_LABELS[s], "count": counts[s]} for s in STATUS_ORDER if counts[s]],
+        "payer": next((m["payer"]["name"] for m in result["measures"] if m["payer"]), None),
+        "to_act": [{**card, "why": STATUS_LABELS[card["status"]] if card["status"] == "needs_info"
+                    else _("How to qualify")}
+                   for chapter in chapters.values() for card in chapter["measures"]
+                   if card["status"] == "needs_info" or (card["what_if"] and card["status"] != "eligible")],
         "total_figures": figures(result["total_amount_cny"]),
         "total_capitals": capitals(result["total_amount_cny"]),
     }
@@ -185,6 +207,7 @@ def catalogue_chapters(as_of: dt.date, lang: str) -> list[dict[str, Any]]:
             "number": m.number,
             "anchor": f"m{m.number}",
             "clause": m.clause,
+            "clause_label": clause_label(m.clause, lang),
             "title": m.title,
             "title_en": m.title_en,
             "kind": m.kind.value,

@@ -80,7 +80,8 @@ def _share(request: HttpRequest, entered: dict, result: dict) -> dict:
             for change in measure["what_if"]:
                 changed = what_if_facts(entered, change["field"], change["value"])
                 change["compare_url"] = reverse("compare") + "?" + urlencode({"a": token, "b": sharing.encode(changed)})
-    return {"url": request.build_absolute_uri(reverse("calculator") + "?" + urlencode({"f": token}))}
+    return {"url": request.build_absolute_uri(reverse("calculator") + "?" + urlencode({"f": token})), "token": token,
+            "apply_url": reverse("application-from-result") + "?" + urlencode({"f": token})}
 
 
 def what_if_facts(facts: dict, field: str, value) -> dict:

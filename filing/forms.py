@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.transitions import NOTE_MAX
 from eligibility.forms import FLAG, MULTI, NO, SPEC, TRISTATE, YES, CalculatorForm, _fact
-from measures import messages
+from measures import messages, parameters
+from measures.labels import long_date
 
 STEPS = ("enterprise", "project", "circumstances", "attachments", "review")
 STEP_TITLES = {
@@ -55,7 +56,8 @@ def initial_from_facts(facts: dict[str, Any], step: str) -> dict[str, Any]:
         group, name = path.split(".", 1)
         initial[path] = _initial_value(SPEC[path][0], (facts.get(group) or {}).get(name))
     if step == "project":
-        initial[HAS_PROJECT] = YES if facts.get("project") else NO
+        # Nothing preselected without a project: the applicant answers (issue 12).
+        initial[HAS_PROJECT] = YES if facts.get("project") else ""
     return initial
 
 
@@ -82,6 +84,11 @@ class StepForm(CalculatorForm):
             fields = {HAS_PROJECT: has_project, **fields}
             fields["project.code"].help_text = _("The investment project code from the project filing, like "
                                                  "2406-630202-04-01-532198.")
+            # The wizard's own wording: an application is evaluated on the day it is submitted.
+            fields["project.completed_on"].help_text = _(
+                "The date the project was actually built: not before %(not_before)s and not after the day "
+                "the application is submitted.") % {
+                "not_before": long_date(parameters.value("m04.built_not_before", today), lang)}
         self.fields = fields
 
     def clean(self) -> dict[str, Any]:

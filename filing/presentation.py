@@ -11,14 +11,17 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Attachment, AttachmentKind, Decision, Determination, Evaluation, Transition
+from applications import workdays
+from applications.models import Application, Attachment, AttachmentKind, Decision, Determination, Evaluation, Transition
 from applications.workflow import DECIDED_STATES, State
 from eligibility import presentation as outcome_presentation
 from eligibility.forms import SPEC
-from measures import labels, regions
+from measures import labels, parameters, regions
 
 # A URL for (step, anchor) on the wizard of one application.
 StepUrl = Callable[[str, str], str]
@@ -118,12 +121,23 @@ def facts_summary(facts: dict[str, Any], lang: str, step_url: StepUrl | None = N
 
 # --- history, attachments, evaluations -----------------------------------------------------------
 
+def department(actor: Any) -> str | None:
+    """A reviewer or city admin as the enterprise knows them: by their authority, not a login name."""
+    if actor.is_reviewer:
+        return settings.DETERMINATION_AUTHORITIES.get(actor.jurisdiction, (actor.jurisdiction,))[0]
+    if actor.is_city_admin:
+        return settings.DETERMINATION_AUTHORITIES["city"][0]
+    return None
+
+
 def timeline(transitions: Iterable[Transition], lang: str) -> list[dict[str, Any]]:
     rows = []
     for t in transitions:
         actor = t.actor
         role = actor.get_role_display() if actor.role else ""
         rows.append({
+            "id": t.pk,
+            "department": department(actor),
             "at": t.at,
             "from_state": t.from_state,
             "from_label": state_label(t.from_state) if t.from_state else "",
@@ -207,3 +221,68 @@ def determination_card(determination: Determination | None) -> dict[str, Any] | 
         if determination.pdf else None,
         "sha256": determination.sha256,
     }
+
+
+# --- deadlines (issue 12) -------------------------------------------------------------------------
+
+def deadlines(application: Application, returned_at: Any, lang: str) -> dict[str, Any] | None:
+    """What the enterprise can expect next, with dates in working days (State Council calendar):
+    the decision expected after a submission, the correction deadline after a return, what follows
+    a decision."""
+    state = application.state
+    if state in (State.SUBMITTED, State.IN_REVIEW) and application.submitted_at:
+        submitted = timezone.localdate(application.submitted_at)
+        days = settings.REVIEW_DEADLINE_WORKING_DAYS
+        return {"kind": "decision", "date": workdays.after(submitted, days), "days": days}
+    if state == State.RETURNED and returned_at:
+        days = settings.CORRECTION_DEADLINE_WORKING_DAYS
+        return {"kind": "correction", "date": workdays.after(timezone.localdate(returned_at), days), "days": days}
+    if state == State.APPROVED:
+        grant = getattr(application, "grant", None)
+        return {"kind": "approved", "payer": _payer_name(grant, lang) if grant else None,
+                "amount": outcome_presentation.figures(grant.amount_cny) if grant else None}
+    if state == State.REJECTED:
+        return {"kind": "rejected", "remedy_days": 60, "remedy_months": 6}
+    return None
+
+
+def late_resubmission(returned_at: Any, resubmitted_at: Any) -> dict[str, Any] | None:
+    """For the reviewer: resubmitted after the correction deadline (a warning, not a refusal)."""
+    if not (returned_at and resubmitted_at):
+        return None
+    days = settings.CORRECTION_DEADLINE_WORKING_DAYS
+    deadline = workdays.after(timezone.localdate(returned_at), days)
+    resubmitted = timezone.localdate(resubmitted_at)
+    return {"deadline": deadline, "resubmitted": resubmitted, "days": days} if resubmitted > deadline else None
+
+
+def _payer_name(grant: Any, lang: str) -> str:
+    if grant.payer_kind == "park_committee":
+        park = parameters.value("m04.park_payer", timezone.localdate(grant.granted_at))
+        return park["name_en"] if lang == "en" else park["name"]
+    name = regions.county_name(grant.payer_region, lang) if grant.payer_region else ""
+    return f"{name} government (own budget)" if lang == "en" else f"{name}本级财政"
+
+
+def changes_since_return(application: Application, returned_at: Any, lang: str) -> dict[str, Any] | None:
+    """For a resubmitted application: the facts that differ between the submission before the
+    return and the latest one, and the files uploaded since the return (issue 12)."""
+    if not returned_at:
+        return None
+    frozen = [e for e in application.evaluations.all() if e.kind == Evaluation.Kind.SUBMISSION]
+    before = [e for e in frozen if e.created_at <= returned_at]
+    after = [e for e in frozen if e.created_at > returned_at]
+    if not before or not after:
+        return None
+    old, new = _flat_facts(before[-1].facts), _flat_facts(after[-1].facts)
+    facts = [{"label": labels.field(path, lang), "old": _value(path, old.get(path), lang),
+              "new": _value(path, new.get(path), lang)}
+             for path in dict.fromkeys([*old, *new]) if old.get(path) != new.get(path)]
+    files = [{"kind": labels.field(f"attachments.{a.kind}", lang), "name": a.original_name, "at": a.uploaded_at}
+             for a in application.attachments.all() if a.uploaded_at > returned_at]
+    return {"facts": facts, "files": files, "returned_at": returned_at}
+
+
+def _flat_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    return {f"{group}.{name}": value for group, part in facts.items() if isinstance(part, dict)
+            for name, value in part.items()}

@@ -190,8 +190,8 @@ def application_submit(*, application_id: int, user: User, declaration: bool) ->
         raise Invalid(problems, "incomplete application")
     evaluation = freeze(application, Evaluation.Kind.SUBMISSION, evaluated)
     # Stored, so in both languages rather than the submitter's.
-    transitions.move(application, user, "submit", DECLARATION_NOTE, submitted_at=timezone.now(), claimed_by=None,
-                     **estimate(evaluated.result))
+    transitions.move(application, user, "submit", DECLARATION_NOTE, note_code="declaration_made",
+                     submitted_at=timezone.now(), claimed_by=None, **estimate(evaluated.result))
     return evaluation
 
 
@@ -233,9 +233,10 @@ def attachment_add(*, application_id: int, user: User, kind: str, upload: Upload
         raise Unavailable(STORE_UNAVAILABLE()) from None
     try:
         attachment.save()
-        replaced = " (replaces an earlier file)" if application.attachments.filter(kind=kind).count() > 1 else ""
+        replaced = application.attachments.filter(kind=kind).count() > 1
         audit.record(action="attachment", obj=attachment, actor=user, application=application,
-                     note=f"{kind}: {attachment.original_name} sha256 {attachment.sha256}{replaced}")
+                     note_code="attachment_replaced" if replaced else "attachment_added",
+                     note_params={"kind": kind, "name": attachment.original_name, "sha256": attachment.sha256})
     except Exception:
         attachment.file.delete(save=False)  # no row, no file
         raise

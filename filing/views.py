@@ -7,8 +7,11 @@ application (`@domain_errors`), or errors beside the fields (`invalid_into`).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages as notices
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +25,8 @@ from applications.evaluations import evaluate_application
 from applications.models import Application, AttachmentKind
 from applications.workflow import DECIDED_STATES, EDITABLE_STATES, State
 from eligibility import presentation as outcome_presentation
-from eligibility.forms import REGIONS_DATALIST, YES, region_options
+from eligibility import sharing
+from eligibility.forms import NO, REGIONS_DATALIST, YES, region_options
 from filing import presentation, services
 from filing.api import attachment_response
 from filing.forms import (
@@ -70,7 +74,11 @@ def _step_url(application_id: int, step: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _step_linker(application_id: int):
+def _step_linker(application_id: int, back_to_review: bool = False):
+    """Links to where a fact is entered; from the review step, the step returns to it when saved."""
+    if back_to_review:
+        return lambda step, anchor: _step_url(application_id, step, "") + "?return=review" + (
+            f"#{anchor}" if anchor else "")
     return lambda step, anchor: _step_url(application_id, step, anchor)
 
 
@@ -80,9 +88,24 @@ def _resume_url(request: HttpRequest, application: Application) -> str:
     return _step_url(application.pk, step if step in STEPS else STEPS[0])
 
 
-def _steps_nav(application: Application, current: str) -> list[dict]:
+def _step_done(request: HttpRequest, application: Application, step: str) -> bool:
+    """A ✓ in the steps: a facts step saved at least once on this browser (the applicant went past
+    it) whose facts are there; the attachments step when every required file is."""
+    if step == "review":
+        return False
+    if step == "attachments":
+        present = set(application.attachments.filter(superseded_at__isnull=True).values_list("kind", flat=True))
+        return set(services.required_attachments(parse_facts(application.facts))) <= present
+    reached = request.session.get(RESUME_KEY % application.pk, STEPS[0])
+    passed = STEPS.index(step) < STEPS.index(reached if reached in STEPS else STEPS[0])
+    enterprise = application.facts.get("enterprise") or {}
+    return passed and (step != "enterprise" or bool(enterprise.get("sectors") and enterprise.get("activities")))
+
+
+def _steps_nav(request: HttpRequest, application: Application, current: str) -> list[dict]:
     return [{"key": s, "number": i, "title": STEP_TITLES[s], "url": _step_url(application.pk, s),
-             "current": s == current} for i, s in enumerate(STEPS, 1)]
+             "current": s == current, "done": s != current and _step_done(request, application, s)}
+            for i, s in enumerate(STEPS, 1)]
 
 
 def _next_step(step: str) -> str:
@@ -137,6 +160,42 @@ def application_new(request: HttpRequest) -> HttpResponse:
     return redirect("application-step", application.pk, STEPS[0])
 
 
+IDENTITY = ("name", "credit_code", "registered_region")  # the account's, never the typed ones
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@refusals
+def application_from_result(request: HttpRequest) -> HttpResponse:
+    """按此结果申报: a draft with the facts of a calculator result (the `f` of its link), the
+    enterprise's identity from the account, opened at the review step. A visitor signs in (or
+    registers) first and comes back here with the same link."""
+    lang = _lang(request)
+    token = request.POST.get("f") or request.GET.get("f", "")
+    try:
+        facts = sharing.decode(token)
+    except sharing.BadLink:
+        notices.error(request, _("This link is damaged: its facts cannot be read. Enter them again below."))
+        return redirect("calculator")
+    if not request.user.is_enterprise:
+        raise PermissionDenied(_("Only enterprise users file applications."))
+    if request.method == "POST":
+        facts.pop("as_of", None)
+        enterprise = {k: v for k, v in (facts.get("enterprise") or {}).items() if k not in IDENTITY}
+        form = DeclarationForm({})
+        with invalid_into(form, lang):
+            application = services.application_create(user=request.user, facts={**facts, "enterprise": enterprise})
+            request.session[RESUME_KEY % application.pk] = "review"
+            notices.success(request, _("Application no. %(id)s is started with the facts of your result: check "
+                                       "them, add the attachments and submit.") % {"id": application.pk})
+            return redirect("application-step", application.pk, "review")
+        notices.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("The facts could not be used."))
+        return redirect(reverse("calculator") + "?" + urlencode({"f": token}))
+    ctx = {**_page(request, lang), "token": token, "summary": presentation.facts_summary(facts, lang),
+           "enterprise": request.user.enterprise}
+    return render(request, "applications/from_result.html", ctx)
+
+
 # --- the wizard ----------------------------------------------------------------------------------
 
 @login_required
@@ -164,9 +223,12 @@ def _wizard_ctx(request: HttpRequest, lang: str, application: Application, step:
         "step_title": STEP_TITLES[step],
         "step_number": index + 1,
         "step_count": len(STEPS),
-        "steps": _steps_nav(application, step),
+        "steps": _steps_nav(request, application, step),
         "previous_url": _step_url(application.pk, STEPS[index - 1]) if index else None,
         # Returned: the reviewer's note stays in view on every step until the application is resubmitted.
+        # Came from "Change" on the review step: saving returns there.
+        "back_to_review": step != "review" and (request.GET.get("return") == "review"
+                                                or request.POST.get("return_to") == "review"),
         "return_note": presentation.return_note(selectors.latest_return(application))
         if application.state == State.RETURNED else None,
     }
@@ -175,7 +237,8 @@ def _wizard_ctx(request: HttpRequest, lang: str, application: Application, step:
 def _saved(request: HttpRequest, application: Application, step: str, done: str | None = None) -> HttpResponse:
     """After a step is saved: on to the next step, or back to the list when the applicant leaves.
     `done` replaces the "Saved" notice; an empty one shows none (the caller has said what happened)."""
-    following = _next_step(step)
+    # "Change" on the review step comes back to the review step once saved (issue 12).
+    following = "review" if request.POST.get("return_to") == "review" else _next_step(step)
     request.session[RESUME_KEY % application.pk] = following
     if request.POST.get("then") == "leave":
         notices.success(request, _("Draft saved. Continue it from My applications whenever you are ready."))
@@ -191,6 +254,8 @@ def _facts_step(request: HttpRequest, application: Application, step: str) -> Ht
     lang = _lang(request)
     today = timezone.localdate()
     initial = initial_from_facts(application.facts, step)
+    if step == "project" and not application.facts.get("project") and _step_done(request, application, "project"):
+        initial[HAS_PROJECT] = NO  # answered "No" before on this browser; a new draft has no answer yet
     saved_project = application.facts.get("project")
     removal = None
     if request.method == "POST":
@@ -292,7 +357,13 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
     lang = _lang(request)
     declaration_error = None
     refused = False
-    if request.method == "POST":
+    evaluated = evaluate_application(application)
+    no_money = _no_money(evaluated, lang)
+    acknowledged = request.POST.get("acknowledge_no_money") == "yes"
+    if request.method == "POST" and no_money and not acknowledged:
+        refused = True
+        no_money["error"] = _("Confirm that you submit an application that claims no investment subsidy.")
+    elif request.method == "POST":
         form = DeclarationForm(request.POST)
         with invalid_into(form, lang):
             services.application_submit(application_id=application.pk, user=request.user,
@@ -305,8 +376,8 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
         if form.has_error("declaration"):
             declaration_error = messages.field_error("declaration", "required", lang)
         application.refresh_from_db()
-    evaluated = evaluate_application(application)
-    linker = _step_linker(application.pk)
+        evaluated = evaluate_application(application)
+    linker = _step_linker(application.pk, back_to_review=True)
     result = outcome_presentation.outcome(evaluated.outcome_en if lang == "en" else evaluated.outcome, lang)
     problems = services.submission_problems(application, evaluated.facts, evaluated.result)
     ctx = {
@@ -319,8 +390,22 @@ def _review_step(request: HttpRequest, application: Application) -> HttpResponse
         "declaration_error": declaration_error,
         "declaration_checked": request.POST.get("declaration") == "yes",
         "resubmission": application.state == State.RETURNED,
+        "no_money": no_money,
+        "acknowledged": acknowledged,
     }
     return render(request, "applications/step_review.html", ctx)
+
+
+def _no_money(evaluated, lang: str) -> dict | None:
+    """An application that claims no money is said so at the top, with why, before it is submitted."""
+    if evaluated.result.total_amount > 0:
+        return None
+    outcome = evaluated.outcome_en if lang == "en" else evaluated.outcome
+    m4 = outcome["measures"][3]
+    reasons = [r["message"] for r in m4["reasons"] if r["passed"] is False]
+    if m4["status"] == "not_applicable":
+        reasons = [_("No project is declared: the application claims the other measures only.")]
+    return {"status": m4["status"], "reasons": reasons, "error": None}
 
 
 # --- the application page ------------------------------------------------------------------------
@@ -335,16 +420,17 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     editable = owner and application.state in EDITABLE_STATES
     history = presentation.timeline(application.history.select_related("actor"), lang)
     facts = parse_facts(application.facts)
-    reviewer_notes = [h for h in history if h["reviewer_note"]]
     returned = application.state == State.RETURNED
     decided = application.state in DECIDED_STATES
+    last_return = selectors.latest_return(application)
     ctx = {
         **_page(request, lang),
         "application": application,
         "state_label": presentation.state_label(application.state),
         "history": history,
-        "reviewer_notes": reviewer_notes,
-        "latest_note": presentation.return_note(selectors.latest_return(application)) if returned else None,
+        "latest_note": presentation.return_note(last_return) if returned else None,
+        "latest_note_id": last_return.pk if returned and last_return else None,
+        "next_steps": presentation.deadlines(application, last_return.at if last_return else None, lang),
         "evaluations": [presentation.evaluation_card(e, lang) for e in reversed(application.evaluations.all())],
         "attachments": presentation.attachment_groups(
             application.attachments.all(), services.required_attachments(facts), lang,

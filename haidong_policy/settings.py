@@ -248,6 +248,9 @@ DETERMINATION_AUTHORITIES = {
 }
 # Review deadline in working days (Chinese public holidays counted, see applications/workdays.py).
 REVIEW_DEADLINE_WORKING_DAYS = env.get_int("REVIEW_DEADLINE_WORKING_DAYS", 10, minimum=1)
+# Working days an enterprise has to correct and resubmit a returned application (a warning to the
+# reviewer when it comes back later; the application is not refused for it).
+CORRECTION_DEADLINE_WORKING_DAYS = env.get_int("CORRECTION_DEADLINE_WORKING_DAYS", 10, minimum=1)
 # Where links in emails point.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

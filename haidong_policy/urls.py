@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
 from determinations import api as determinations_api
 from determinations import views as determinations_views
 from eligibility import api as eligibility_api
+from eligibility import guide
 from eligibility import views as eligibility_views
 from filing import api as filing_api
 from haidong_policy import health
@@ -57,9 +60,11 @@ api_v1 = [
 urlpatterns = [
     path("", eligibility_views.calculator, name="calculator"),
     path("measures/", eligibility_views.catalogue_page, name="catalogue"),
+    path("measures/<int:number>/guide/", guide.measure_guide, name="measure-guide"),
     path("compare/", eligibility_views.compare, name="compare"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     re_path(r"^api/docs/?$", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),

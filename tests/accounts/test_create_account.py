@@ -80,4 +80,5 @@ def test_it_records_account_creation_in_the_audit_log():
 
     create("rev", "--password", PASSWORD, "--role", "reviewer", "--jurisdiction", "park")
     entry = AuditEntry.objects.get(action="account")
-    assert entry.object_id == str(User.objects.get(username="rev").pk) and "reviewer" in entry.note
+    assert entry.object_id == str(User.objects.get(username="rev").pk)
+    assert (entry.note_code, entry.note_params["role"]) == ("account_created_jurisdiction", "reviewer")

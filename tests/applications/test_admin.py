@@ -40,6 +40,17 @@ def test_it_shows_system_admins_no_application_data(client, determination):
     assert client.get("/admin/auth/group/").status_code == 404
 
 
+def test_it_brands_the_admin_and_names_its_models_in_the_readers_language(client):
+    client.force_login(system_admin())
+    html = client.get("/admin/").content.decode()
+    assert "海东市绿色算力产业政策服务 · 账户管理" in html and "Django" not in html
+    assert "账户" in html and "企业" in html and "Accounts" not in html and "Enterprises" not in html
+    client.cookies["django_language"] = "en"
+    html = client.get("/admin/").content.decode()
+    assert "Haidong Green Computing Policy Service · Accounts" in html and "Enterprises" in html
+    assert "账户" not in html
+
+
 def test_it_makes_nobody_a_superuser():
     users = [applicant(), reviewer("park"), city_admin(), system_admin()]
     assert [(u.role, u.is_staff, u.is_superuser) for u in users] == [
@@ -81,7 +92,7 @@ def test_it_audits_account_changes_made_in_the_admin(client):
     victim.refresh_from_db()
     assert victim.jurisdiction == "630202"
     entry = AuditEntry.objects.filter(actor=admin).latest("at")
-    assert "jurisdiction" in entry.note
+    assert entry.note_code == "admin_account_changed" and "jurisdiction" in entry.note_params["fields"]
 
 
 def test_it_sends_a_system_admin_from_the_sign_in_to_the_admin(client):

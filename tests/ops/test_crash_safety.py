@@ -194,7 +194,8 @@ def _problems(server: Server, acked_submits: set[int], acked_approvals: dict[int
             audited[(a, t)] = audited.get((a, t), 0) + 1
         determinations = {r[0]: r for r in q(
             "SELECT d.application_id, d.number, d.sha256, d.pdf, d.decision, d.authority, d.year, d.serial, e.kind, "
-            "EXISTS (SELECT 1 FROM audit_auditentry x WHERE x.action = 'determination' AND x.note = d.number) "
+            "EXISTS (SELECT 1 FROM audit_auditentry x WHERE x.action = 'determination' "
+            "AND x.note_params ->> 'number' = d.number) "
             "FROM applications_determination d JOIN applications_evaluation e ON e.id = d.evaluation_id")}
         series = {(a, y): last for a, y, last in q("SELECT authority, year, last_serial FROM applications_numberseries")}
         attachments = q("SELECT application_id, file, sha256 FROM applications_attachment")

@@ -1,7 +1,9 @@
+
 """A small stdlib helper to cut one element out of a page, for assertions on a part of it."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 
@@ -47,3 +49,7 @@ def element(html: str, **attrs: str) -> str:
     assert finder.start is not None and finder.end is not None, f"no element with {wanted}"
     lines = html.splitlines(keepends=True)
     return html[_offset(lines, finder.start) : _offset(lines, finder.end)]
+
+
+# A script element with code in the page (CSP refuses it); `<script src=…>` files are allowed.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import Enterprise, Role, User
 from tests.personas import APPLICANT_CODE, PASSWORD, applicant, valid_code
 
-from .html import element
+from .html import INLINE_SCRIPT, element
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_it_renders_the_registration_form_in_chinese(client):
         assert f">{label}</label>" in html, label
     assert '<option value="630202">630202 乐都区</option>' in html
     assert 'autocomplete="new-password"' in html
-    assert "<script" not in html and "style=" not in html
+    assert not INLINE_SCRIPT.search(html) and "style=" not in html
 
 
 def test_it_registers_an_enterprise_and_logs_its_user_in(client):
@@ -238,5 +238,5 @@ def test_it_does_not_tell_whether_an_email_has_an_account(client):
 @pytest.mark.parametrize("name", ["login", "register", "password_reset"])
 def test_it_has_no_inline_scripts_or_styles_on_account_pages(client, name):
     html = html_of(client.get(reverse(name)))
-    assert "<script" not in html and "style=" not in html and "<style" not in html
+    assert not INLINE_SCRIPT.search(html) and "style=" not in html and "<style" not in html
     assert '<html lang="zh-Hans">' in html

@@ -13,7 +13,7 @@ from django.urls import reverse
 from eligibility.forms import CalculatorForm
 from kernel.forms import field_for_path
 
-from .html import element
+from .html import INLINE_SCRIPT, element
 
 # DESIGN §4's example: a tier-1 data centre in the industrial park, as the form posts it.
 TIER_1 = {
@@ -72,7 +72,7 @@ def test_it_renders_in_chinese_by_default(client):
 
 def test_it_has_no_inline_scripts_or_styles(client):
     html = client.get(reverse("calculator")).content.decode()
-    assert "<script" not in html
+    assert not INLINE_SCRIPT.search(html)  # a script file (static/js) is fine: CSP script-src 'self'
     assert "style=" not in html
     assert "<style" not in html
 
@@ -92,8 +92,10 @@ def test_it_offers_tri_state_for_the_industrial_park(client):
 
 def test_it_offers_the_haidong_counties_for_regions(client):
     html = client.get(reverse("calculator")).content.decode()
-    assert 'list="haidong-regions"' in _field_block(html, "project.region")
-    assert '<option value="630202">乐都区</option>' in html
+    # A select of the counties by name, the code as the value (issue 12).
+    assert '<select name="project.region"' in _field_block(html, "project.region")
+    assert '<option value="630202">乐都区（630202）</option>' in _field_block(html, "project.region")
+    assert '<option value="630202">乐都区（630202）</option>' in _field_block(html, "enterprise.registered_region")
 
 
 def test_it_shows_the_tier_1_subsidy_with_its_clause(page):
@@ -109,7 +111,7 @@ def test_it_shows_the_tier_1_subsidy_with_its_clause(page):
 
 def test_it_groups_the_20_outcomes_by_chapter(page):
     html = page(TIER_1)
-    assert len(re.findall(r'<article class="measure measure--', html)) == 20
+    assert len(re.findall(r'<details class="measure measure--', html)) == 20
     for heading in ("一、绿电保障", "二、补助奖励", "三、土地供给", "四、科技创新", "五、人才支持", "六、营商环境"):
         assert heading in html
     assert "转有关部门" in _measure(html, 6)  # tax: referred to the tax authority
@@ -173,8 +175,12 @@ def test_it_reports_an_absurdly_long_number_beside_its_field(page):
 
 def test_it_reports_a_bad_number_as_a_format_error(page):
     html = page({**TIER_1, "project.standard_racks": "很多", "project.equipment_investment_cny": "3.2e8"})
-    assert "实际建成标准机架数格式不正确" in _field_block(html, "project.standard_racks")
-    assert "格式不正确" in _field_block(html, "project.equipment_investment_cny")
+    # The message names the field and shows a value that would be read (issue 12); the input is kept.
+    racks = _field_block(html, "project.standard_racks")
+    assert "实际建成标准机架数无法识别（例如：1200、1,200）" in racks and 'value="很多"' in racks
+    money = _field_block(html, "project.equipment_investment_cny")
+    assert "机架及算力设备实际投资额（元）无法识别（例如：3.2亿、32000万、320,000,000）" in money
+    assert 'value="3.2e8"' in money
 
 
 def test_it_needs_a_project_code_when_the_project_is_described(page):

@@ -24,7 +24,7 @@ from tests.personas import (
     upload,
 )
 
-from .html import element
+from .html import INLINE_SCRIPT, element
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -212,13 +212,14 @@ def test_it_saves_the_project_and_comes_back_to_it(client, alice):
 
 def test_it_keeps_everything_entered_and_shows_the_error_beside_the_field(client, alice):
     app = new_draft(client)
-    data = {**PROJECT_STEP, "project.equipment_investment_cny": "3.2亿", "project.code": "2406-630202"}
+    # "3,2" is no amount (issue 12: 3.2亿, 32000万 and 320,000,000 are read, this is not).
+    data = {**PROJECT_STEP, "project.equipment_investment_cny": "3,2", "project.code": "2406-630202"}
     response = client.post(step_url(app.pk, "project"), data)
     assert response.status_code == 200
     html = html_of(response)
     investment = element(html, data_field="project.equipment_investment_cny")
-    assert "机架及算力设备实际投资额（元）格式不正确" in investment
-    assert 'value="3.2亿"' in investment
+    assert "机架及算力设备实际投资额（元）无法识别" in investment
+    assert 'value="3,2"' in investment and "3.2亿" in investment  # kept, with an example of a good value
     assert "投资项目统一代码格式不正确" in element(html, data_field="project.code")
     assert 'value="乐都绿色算力中心一期"' in html
     assert 'value="2025-01-15"' in html
@@ -448,11 +449,13 @@ def test_it_shows_the_live_evaluation_and_what_is_missing(client, alice):
     client.post(step_url(app.pk, "project"), {**PROJECT_STEP, "project.equipment_investment_cny": ""})
     html = html_of(client.get(step_url(app.pk, "review")))
     missing = element(html, id="still-missing")
-    assert f'href="{step_url(app.pk, "enterprise")}#f-enterprise.sectors"' in missing
-    assert f'href="{step_url(app.pk, "project")}#f-project.equipment_investment_cny"' in missing
-    assert f'href="{step_url(app.pk, "attachments")}#f-attachments.business_license"' in missing
+    # Each link opens the step and, once saved, comes back to the review (issue 12).
+    back = "?return=review"
+    assert f'href="{step_url(app.pk, "enterprise")}{back}#f-enterprise.sectors"' in missing
+    assert f'href="{step_url(app.pk, "project")}{back}#f-project.equipment_investment_cny"' in missing
+    assert f'href="{step_url(app.pk, "attachments")}{back}#f-attachments.business_license"' in missing
     m4 = element(html, id="r4")
-    assert f'href="{step_url(app.pk, "project")}#f-project.equipment_investment_cny"' in m4
+    assert f'href="{step_url(app.pk, "project")}{back}#f-project.equipment_investment_cny"' in m4
     assert "#calculator-form" not in html
     assert "承诺书" in html
 
@@ -580,7 +583,7 @@ def test_it_shows_the_determination_with_its_pdf_and_verification_link_once_appr
     pdf_url = reverse("api:determination-pdf", args=[app.pk])
     assert pdf_url == f"/api/v1/applications/{app.pk}/determination.pdf"
     assert f'href="{pdf_url}"' in element(section, id="determination-pdf")
-    assert "材料齐全，予以支持。" in element(html, class_="notes")
+    assert "材料齐全，予以支持。" in element(html, class_="timeline")  # the note, once, in the history
     assert "已批准" in element(html, id="application-status")
     # The links work with the enterprise's session: the PDF as issued, and the public verification.
     response = client.get(pdf_url)
@@ -635,7 +638,7 @@ def test_it_has_no_inline_scripts_or_styles_on_any_filing_page(client, alice):
             *(step_url(app.pk, s) for s in ("enterprise", "project", "circumstances", "attachments", "review"))]
     for url in urls:
         html = html_of(client.get(url))
-        assert "<script" not in html, url
+        assert not INLINE_SCRIPT.search(html), url
         assert "style=" not in html, url
         assert "<style" not in html, url
 
@@ -653,3 +656,63 @@ def test_it_shows_the_filing_pages_in_english_when_chosen(client, alice):
     html = html_of(client.get(reverse("my-applications")))
     assert "<h1>My applications</h1>" in html
     assert "Draft" in html
+
+
+# --- issue 12: wizard fixes -----------------------------------------------------------------------
+
+def test_it_preselects_no_project_answer_on_a_new_draft(client, alice):
+    app = new_draft(client)
+    html = html_of(client.get(step_url(app.pk, "project")))
+    radios = re.findall(r'<input type="radio" name="has_project"[^>]*>', html)
+    assert len(radios) == 2 and not any("checked" in r for r in radios)
+
+
+def test_it_words_the_completion_date_help_for_an_application(client, alice):
+    app = new_draft(client)
+    help_text = element(html_of(client.get(step_url(app.pk, "project"))), id="f-project.completed_on_helptext")
+    assert "不晚于提交申请之日" in help_text and "评估日期" not in help_text
+
+
+def test_it_comes_back_to_the_review_after_a_change(client, alice):
+    app = new_draft(client)
+    page = html_of(client.get(step_url(app.pk, "enterprise") + "?return=review"))
+    assert 'name="return_to" value="review"' in page
+    response = client.post(step_url(app.pk, "enterprise"), {**ENTERPRISE_STEP, "return_to": "review", "then": "next"})
+    assert response["Location"] == step_url(app.pk, "review")
+
+
+def test_it_marks_the_steps_done(client, alice):
+    app = new_draft(client)
+    client.post(step_url(app.pk, "enterprise"), {**ENTERPRISE_STEP, "then": "next"})
+    steps = element(html_of(client.get(step_url(app.pk, "project"))), class_="steps")
+    assert "✓" in steps and steps.count("✓") == 1
+
+
+def test_it_puts_a_claim_of_no_money_first_and_asks_to_confirm_it(client, alice):
+    app = new_draft(client)
+    client.post(step_url(app.pk, "enterprise"), {**ENTERPRISE_STEP, "then": "next"})
+    client.post(step_url(app.pk, "project"), {"has_project": "no", "then": "next"})
+    client.post(step_url(app.pk, "attachments"), {"attachments.business_license": upload("l.pdf"), "then": "next"})
+    html = html_of(client.get(step_url(app.pk, "review")))
+    assert html.index('id="no-money"') < html.index('id="still-missing"')
+    assert "¥0.00" in element(html, id="no-money")
+    refused = html_of(client.post(step_url(app.pk, "review"), {"declaration": "yes"}))
+    assert 'id="f-acknowledge_no_money_error"' in refused
+    app.refresh_from_db()
+    assert app.state == "draft"
+    done = client.post(step_url(app.pk, "review"), {"declaration": "yes", "acknowledge_no_money": "yes"})
+    assert done.status_code == 302
+    app.refresh_from_db()
+    assert app.state == "submitted"
+
+
+def test_it_tells_the_enterprise_what_happens_next_with_dates(client, alice, frozen_now):
+    from review import services as review_services
+    from tests.personas import reviewer
+
+    app = submitted(alice)  # Saturday 2025-03-01: ten working days later is Friday 2025-03-14
+    html = html_of(client.get(reverse("application-detail", args=[app.pk])))
+    assert "2025-03-14" in element(html, id="next-steps")
+    review_services.application_return(application_id=app.pk, reviewer=reviewer("park"), note="补充发票")
+    html = html_of(client.get(reverse("application-detail", args=[app.pk])))
+    assert "2025-03-14" in element(html, id="next-steps")  # the correction deadline, 10 working days

@@ -507,7 +507,8 @@ def test_row_14_refuses_a_reviewer_linked_to_the_enterprise_and_audits_it(client
     assert r.status_code == 403 and "关联" in r.json()["detail"]
     assert Application.objects.get(pk=app.pk).state == "submitted"
     entry = AuditEntry.objects.get(action="refused")
-    assert entry.actor_id == linked.pk and entry.application_id == app.pk and "conflict" in entry.note
+    assert entry.actor_id == linked.pk and entry.application_id == app.pk
+    assert (entry.note_code, entry.note_params) == ("conflict_of_interest", {"action": "approve"})
     client.force_login(linked)
     page = client.post(reverse("review-claim", args=[app.pk]))
     assert page.status_code == 403 and "关联" in page.content.decode()

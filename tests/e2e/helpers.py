@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
@@ -28,3 +30,15 @@ def fits(page) -> None:
     stylesheet's Date header is older than its Last-Modified, so the browser fetches it again."""
     page.wait_for_load_state("load")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= page.viewport_size["width"], page.url
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+def shot(page, name: str) -> Path:
+    """A full-page screenshot kept for the people reading the run (build/screenshots/<name>.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(path), full_page=True)
+    return path

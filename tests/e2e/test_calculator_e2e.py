@@ -28,7 +28,10 @@ def field(page, path: str):
 
 def fill_tier_1(page) -> None:
     for path, value in TIER_1_TEXT.items():
-        field(page, path).fill(value)
+        if path.endswith("region"):  # a select of the counties by name, codes as values
+            field(page, path).select_option(value)
+        else:
+            field(page, path).fill(value)
     for path, value in (("enterprise.sectors", "cloud_computing"), ("enterprise.sectors", "artificial_intelligence"),
                         ("enterprise.activities", "operation")):
         page.locator(f'#calculator-form [name="{path}"][value="{value}"]').check()
@@ -125,6 +128,40 @@ def test_it_fits_a_375px_phone_without_horizontal_scroll(live_server, new_page, 
         fill_tier_1(page)
         submit(page)
         expect(page.locator("#r4")).to_contain_text("人民币壹佰万元整")
-        for details in page.locator("details.clause").all()[:6]:
-            details.locator("summary").click()
+        # Measures open where there is money or something to do; the rest open on a tap.
+        assert page.locator("#r4").evaluate("d => d.open") is True
+        closed = page.locator("details.measure:not([open])")
+        n = closed.count()
+        assert n > 0
+        closed.first.locator("> summary").click()
+        expect(closed).to_have_count(n - 1)
+        # Everything expanded still fits the phone.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+
+
+def test_it_reads_amounts_as_people_type_them_and_says_so_while_typing(live_server, new_page):
+    page = new_page()  # with JavaScript: the echo before submission (static/js/forms.js)
+    page.goto(live_server.url + "/")
+    money = field(page, "project.equipment_investment_cny")
+    echo = page.locator('[data-echo-for="f-project.equipment_investment_cny"]')
+    money.fill("3.2亿")
+    expect(echo).to_have_text("= ¥320,000,000.00 元")
+    money.fill("3,2")
+    expect(echo).to_contain_text("无法识别")
+    fill_tier_1(page)
+    field(page, "project.region").select_option(label="乐都区（630202）")
+    money.fill("32000万")
+    submit(page)
+    expect(page.locator("#r4 .badge")).to_have_text("可享受")
+    expect(page.locator("#r4")).to_contain_text("320,000,000.00")
+    expect(echo).to_have_text("= ¥320,000,000.00 元")  # the server's reading, after the submission too
+
+
+def test_it_numbers_the_catalogue_contents_once(live_server, new_page):
+    page = new_page(width=1280)
+    page.goto(live_server.url + "/measures/")
+    first = page.locator(".toc__chapters > li").first
+    expect(first.locator("> a")).to_have_text("一、绿电保障")
+    # No list marker ("1.") in front of the chapter's own numeral.
+    assert first.evaluate("li => getComputedStyle(li).listStyleType") == "none"

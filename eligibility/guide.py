@@ -591,9 +591,8 @@ def guide_context(number: int, today: dt.date, lang: str) -> dict[str, Any]:
     chapter_zh, chapter_en = catalogue.CHAPTERS[m.chapter]
     return {
         "number": m.number,
-        "clause": m.clause,
+        "clause": presentation.clause_label(m.clause, lang),
         "title": m.title_en if lang == "en" else m.title,
-        "title_other": m.title if lang == "en" else m.title_en,
         "chapter": (f"{m.chapter}. {chapter_en}" if lang == "en"
                     else f"{catalogue.CHAPTER_NUMERALS[m.chapter - 1]}、{chapter_zh}"),
         "kind": m.kind.value,
@@ -605,7 +604,7 @@ def guide_context(number: int, today: dt.date, lang: str) -> dict[str, Any]:
         "route": guide["route"],
         "route_label": _pick(ROUTES[guide["route"]], lang),
         "scope": scope_words(today, lang),
-        "scope_clause": catalogue.SCOPE_CLAUSE,
+        "scope_clause": presentation.clause_label(catalogue.SCOPE_CLAUSE, lang),
         "conditions": [_pick(line, lang).format(**values) for line in guide["conditions"]],
         "delivered_by": _pick(guide["delivered_by"], lang).format(**values),
         "where": _pick(guide["where"], lang).format(**values),

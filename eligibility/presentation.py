@@ -108,6 +108,14 @@ def clause_label(clause: str, lang: str) -> str:
     return clause
 
 
+def reference_label(reference: str, lang: str) -> str:
+    """A parameter's source as cited, its clauses said the reader's way ("第4条 (标准机架)" → "Art. 4 (标准机架)")."""
+    if lang != "en":
+        return reference
+    reference = reference.replace(catalogue.SCOPE_CLAUSE, "Part VII")
+    return re.sub(r"第(\d+)条", r"Art. \1", reference)
+
+
 def _reason(r: dict[str, Any], clauses: dict[str, dict[str, str]], lang: str) -> dict[str, Any]:
     texts = clauses.get(r["clause"], {})
     text = texts.get("en") if lang == "en" else None
@@ -230,7 +238,8 @@ def scope_clause(as_of: dt.date, lang: str) -> dict[str, Any]:
                 "name": name, "description": p.description, "reference": p.reference, "unit": p.unit,
                 "value": p.at(as_of), "valid_from": valid_from.isoformat(),
             }, lang))
-    return {"clause": catalogue.SCOPE_CLAUSE, "text": texts["zh"], "text_en": texts["en"], "parameters": params}
+    return {"clause": clause_label(catalogue.SCOPE_CLAUSE, lang), "text": texts["zh"], "text_en": texts["en"],
+            "parameters": params}
 
 
 def _parameter(p: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -239,7 +248,7 @@ def _parameter(p: dict[str, Any], lang: str) -> dict[str, Any]:
         "name": p["name"],
         "label": en if lang == "en" else zh,
         "description": p["description"],
-        "reference": p["reference"],
+        "reference": reference_label(p["reference"], lang),
         # The tiers are said in words with their units (1亿元…：100万元): no unit after them.
         "unit": "" if p["name"] == "m04.tiers" else UNIT_LABELS.get(p["unit"], p["unit"]),
         "value": _value(p["name"], p["unit"], p["value"], lang),

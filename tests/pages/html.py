@@ -53,3 +53,32 @@ def element(html: str, **attrs: str) -> str:
 
 # A script element with code in the page (CSP refuses it); `<script src=…>` files are allowed.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>")
+
+
+class _Unmarked(HTMLParser):
+    """The text of a page outside elements marked as another language (`lang="zh-Hans"`)."""
+
+    VOID = {"area", "base", "br", "col", "img", "input", "link", "meta", "hr", "source", "wbr"}
+
+    def __init__(self, marked: str):
+        super().__init__()
+        self.marked, self.stack, self.text = marked, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append((tag, (dict(attrs).get("lang") or "").startswith(self.marked)))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if not any(marked for _tag, marked in self.stack):
+            self.text.append(data)
+
+
+def unmarked_text(html: str, marked: str = "zh") -> str:
+    """The words of `<main>` a reader sees in the page's own language (quotes marked `lang` left out)."""
+    parser = _Unmarked(marked)
+    parser.feed(html.split("<main", 1)[1].split("</main>", 1)[0])
+    return " ".join(parser.text)

@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 from django.urls import reverse
 
-from .html import INLINE_SCRIPT, element
+from .html import INLINE_SCRIPT, element, unmarked_text
 
 
 def _entry(html: str, number: int) -> str:
@@ -68,3 +68,12 @@ def test_it_renders_in_english_with_the_language_cookie(client):
 def test_it_has_no_inline_scripts_or_styles(client):
     html = client.get(reverse("catalogue")).content.decode()
     assert not INLINE_SCRIPT.search(html) and "style=" not in html
+
+
+def test_it_cites_clauses_the_english_way_on_english_pages(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (reverse("catalogue"), reverse("measure-guide", args=[4])):
+        text = unmarked_text(client.get(url).content.decode())
+        assert "Art. 4" in text and "Part VII" in text, url
+        # Chinese only where the clause text itself is quoted (marked lang="zh-Hans").
+        assert not re.search(r"第\d+条|第七部分", text)  # document numbers (…年第23号) may stay, (url, re.findall(r".{20}第\S*", text))

@@ -583,7 +583,9 @@ def test_it_shows_the_determination_with_its_pdf_and_verification_link_once_appr
     pdf_url = reverse("api:determination-pdf", args=[app.pk])
     assert pdf_url == f"/api/v1/applications/{app.pk}/determination.pdf"
     assert f'href="{pdf_url}"' in element(section, id="determination-pdf")
-    assert "材料齐全，予以支持。" in element(html, class_="timeline")  # the note, once, in the history
+    timeline = element(html, class_="timeline")
+    assert "材料齐全，予以支持。" in timeline  # the note, once, in the history
+    assert "海东工业园区" in timeline and "reviewer_park" not in timeline  # the department, not the login
     assert "已批准" in element(html, id="application-status")
     # The links work with the enterprise's session: the PDF as issued, and the public verification.
     response = client.get(pdf_url)

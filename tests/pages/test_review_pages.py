@@ -358,6 +358,7 @@ def test_it_claims_and_releases_from_the_review_page(client, park, app):
     html = html_of(client.get(review_url(app.pk)))
     assert "已认领" in element(html, class_="flash")
     assert "reviewer_park（你）" in text_of(element(html, id="claimed-by")).replace(" ", "")
+    assert "reviewer_park" in text_of(element(html, id="history"))  # reviewers see who acted
     assert "放回审核队列" in html
     client.post(review_url(app.pk, "release"))
     app.refresh_from_db()

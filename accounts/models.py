@@ -36,6 +36,7 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     REVIEWER = "reviewer", _("Reviewer")
     CITY_ADMIN = "city_admin", _("City administrator")
+    FINANCE = "finance", _("Finance officer")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
@@ -72,6 +73,7 @@ class User(AbstractUser):
                 condition=Q(is_superuser=False) & (
                     Q(role=Role.ENTERPRISE, enterprise__isnull=False, jurisdiction="", is_staff=False)
                     | Q(role=Role.REVIEWER, enterprise__isnull=True, jurisdiction__in=JURISDICTIONS, is_staff=False)
+                    | Q(role=Role.FINANCE, enterprise__isnull=True, jurisdiction__in=JURISDICTIONS, is_staff=False)
                     | Q(role=Role.CITY_ADMIN, enterprise__isnull=True, jurisdiction="", is_staff=False)
                     | Q(role=Role.SYSTEM_ADMIN, enterprise__isnull=True, jurisdiction="", is_staff=True)
                 ),
@@ -85,6 +87,10 @@ class User(AbstractUser):
     @property
     def is_reviewer(self) -> bool:
         return self.role == Role.REVIEWER
+
+    @property
+    def is_finance(self) -> bool:
+        return self.role == Role.FINANCE
 
     @property
     def is_city_admin(self) -> bool:

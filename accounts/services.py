@@ -135,7 +135,7 @@ def account_create(*, username: str, password: str, role: str, credit_code: str 
     user = User(username=identity.canonical(username), email=email, phone=phone.strip(), role=role)
     if role == Role.ENTERPRISE:
         user.enterprise = _enterprise_for(credit_code, enterprise_name, registered_region, email)
-    elif role == Role.REVIEWER:
+    elif role in (Role.REVIEWER, Role.FINANCE):
         if jurisdiction not in JURISDICTIONS:
             raise Invalid(detail=f"jurisdiction must be one of {', '.join(JURISDICTIONS)}")
         user.jurisdiction = jurisdiction

@@ -78,6 +78,7 @@ class Evaluation(models.Model):
 
     class Kind(models.TextChoices):
         SUBMISSION = "submission", _("At submission")
+        PROPOSAL = "proposal", _("At proposal")
         DECISION = "decision", _("At decision")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="evaluations")
@@ -223,3 +224,84 @@ class NumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.year}: {self.last_serial}"
+
+
+class Notice(models.Model):
+    """The public notice (公示) of a proposed grant (DESIGN §11): open from the proposal to the end of
+    its period, closed after it, or withdrawn (proposal withdrawn, objection upheld). What the public
+    sees is copied here at the proposal: the record does not change when the application does."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notices")
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="notice")
+    enterprise_name = models.CharField(max_length=200)
+    project_name = models.CharField(max_length=200)
+    amount_cny = models.DecimalField(max_digits=15, decimal_places=2)
+    payer = models.CharField(max_length=10)  # park or a county code: whose budget pays
+    payer_name = models.CharField(max_length=100)
+    recognized_investment_cny = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    starts_on = models.DateField()
+    ends_on = models.DateField()  # the last day of the period (inclusive)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Public list: WHERE withdrawn_at IS NULL AND ends_on >= today (open) ORDER BY ends_on
+            models.Index(fields=["ends_on", "id"], name="notice_ends"),
+            # Feed and list: ORDER BY proposed_at DESC
+            models.Index(fields=["-proposed_at"], name="notice_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"notice of #{self.application_id} ({self.starts_on}–{self.ends_on})"
+
+    def status_on(self, today) -> str:
+        if self.withdrawn_at is not None:
+            return self.Status.WITHDRAWN
+        return self.Status.OPEN if today <= self.ends_on else self.Status.CLOSED
+
+
+class Objection(models.Model):
+    """An objection (异议) to a notice, from anyone; resolved by a reviewer with a note."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    reference = models.CharField(max_length=20, unique=True)  # given to the objector
+    name = models.CharField(max_length=100)
+    contact = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)  # where the outcome goes, when the contact is an email
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # Queue badge and approval check: WHERE notice_id = ? AND status = 'open'
+            models.Index(fields=["notice", "status"], name="objection_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"objection {self.reference} to notice {self.notice_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Outcome.OPEN
+
+    @property
+    def upheld(self) -> bool:
+        return self.status == self.Outcome.UPHELD

@@ -12,7 +12,8 @@ from kernel.errors import NotFound
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
     """Enterprise users: their enterprise's; reviewers: their jurisdiction's, drafts excepted;
-    city admins: all but drafts (DESIGN §5). Anyone else: none."""
+    city admins: all but drafts (DESIGN §5); finance officers: their jurisdiction's grants (§11).
+    Anyone else: none."""
     qs = Application.objects.select_related("enterprise")
     if not user.is_authenticated:
         return qs.none()
@@ -23,6 +24,9 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
         return qs.filter(jurisdiction=user.jurisdiction, submitted_at__isnull=False)
     if user.is_city_admin:
         return qs.filter(submitted_at__isnull=False)
+    # Finance officers pay what was granted: their jurisdiction's approved applications with an amount.
+    if user.is_finance:
+        return qs.filter(jurisdiction=user.jurisdiction, state=State.APPROVED, grant__isnull=False)
     return qs.none()
 
 

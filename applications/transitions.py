@@ -39,7 +39,10 @@ def locked(application_id: int) -> Application:
 
 
 def refusal(application: Application, user: User) -> NotAllowed | NotFound:
-    """NotAllowed for what the user may see but not do; NotFound for what it may not even see."""
+    """NotAllowed for what the user may see but not do; NotFound for what it may not even see. A
+    finance officer works its jurisdiction's applications, and may never review them: NotAllowed."""
+    if user.is_authenticated and user.is_finance and application.jurisdiction == user.jurisdiction:
+        return NotAllowed(_("Finance officers record payments; they do not review applications."))
     if applications_visible_to(user).filter(pk=application.pk).exists():
         return NotAllowed(_("You may not do this with this application."))
     return NotFound(_("No such application."))

@@ -17,6 +17,7 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     IN_REVIEW = "in_review", _("In review")
     RETURNED = "returned", _("Returned for correction")
+    IN_NOTICE = "in_notice", _("In public notice")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -47,7 +48,11 @@ WORKFLOW: dict[str, Step] = {
     "claim": Step((State.SUBMITTED,), State.IN_REVIEW, Actor.REVIEWER),
     "release": Step((State.IN_REVIEW,), State.SUBMITTED, Actor.REVIEWER),
     "return": Step(UNDECIDED, State.RETURNED, Actor.REVIEWER),
-    "approve": Step(UNDECIDED, State.APPROVED, Actor.REVIEWER),
+    # 公示 (DESIGN §11): a grant is proposed and publicly noticed before it is approved; an upheld
+    # objection or a withdrawn proposal brings the application back to review.
+    "propose": Step(UNDECIDED, State.IN_NOTICE, Actor.REVIEWER),
+    "withdraw_proposal": Step((State.IN_NOTICE,), State.IN_REVIEW, Actor.REVIEWER),
+    "approve": Step((*UNDECIDED, State.IN_NOTICE), State.APPROVED, Actor.REVIEWER),
     "reject": Step(UNDECIDED, State.REJECTED, Actor.REVIEWER),
 }
 DECISIONS = ("approve", "reject")

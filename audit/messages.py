@@ -38,11 +38,27 @@ NOTES: dict[str, tuple[str, str]] = {
                                  "Enterprise {credit_code} created in the admin, with: {fields}"),
     "admin_enterprise_changed": ("在管理后台修改企业 {credit_code}：{fields}",
                                  "Enterprise {credit_code} changed in the admin: {fields}"),
+    "notice_opened": ("公示 {starts_on} 至 {ends_on}，金额 {amount} 元",
+                      "Public notice {starts_on} to {ends_on}, {amount} CNY"),
+    "notice_opened_over_budget": (
+        "公示 {starts_on} 至 {ends_on}，金额 {amount} 元；"
+        "超出{payer} {year} 年度预算剩余额度 {remaining} 元（提示，不影响公示）",
+        "Public notice {starts_on} to {ends_on}, {amount} CNY; beyond the {year} budget of {payer} "
+        "({remaining} CNY remaining): a warning, the notice stands"),
+    "notice_withdrawn": ("撤回公示", "Public notice withdrawn"),
+    "objection_received": ("收到异议 {reference}", "Objection {reference} received"),
+    "objection_upheld": ("异议 {reference} 成立：撤回公示，退回审核",
+                         "Objection {reference} upheld: notice withdrawn, back to review"),
+    "objection_dismissed": ("异议 {reference} 不成立", "Objection {reference} dismissed"),
+    "payment_recorded": ("拨付 {amount} 元（{paid_on}，凭证号 {reference}），累计 {total} 元",
+                         "Paid {amount} CNY ({paid_on}, reference {reference}), {total} CNY in all"),
+    "budget_set": ("设置{payer} {year} 年度预算 {amount} 元", "Set the {year} budget of {payer} to {amount} CNY"),
 }
 
 ROLES: dict[str, tuple[str, str]] = {
     "enterprise": ("企业用户", "enterprise user"),
     "reviewer": ("审核人员", "reviewer"),
+    "finance": ("财务人员", "finance officer"),
     "city_admin": ("市级管理员", "city administrator"),
     "system_admin": ("系统管理员", "system administrator"),
 }
@@ -52,6 +68,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "return": ("退回", "Return"),
     "approve": ("批准", "Approve"),
     "reject": ("不予批准", "Reject"),
+    "propose": ("提请公示", "Propose for public notice"),
+    "withdraw_proposal": ("撤回公示", "Withdraw the proposal"),
+    "resolve_objection": ("处理异议", "Resolve an objection"),
 }
 JURISDICTIONS: dict[str, tuple[str, str]] = {"park": ("海东工业园区", "Haidong Industrial Park")}
 # The form fields an admin change names (accounts and enterprises in the Django admin).
@@ -109,6 +128,7 @@ PARAMS: dict[str, Callable[[Any, str], str]] = {
     "role": _from(ROLES),
     "action": _from(ACTIONS),
     "jurisdiction": _jurisdiction,
+    "payer": _jurisdiction,
     "fields": _fields,
 }
 

@@ -15,6 +15,10 @@ class Action(models.TextChoices):
     ACCOUNT = "account", _("Account created or changed")
     LOGIN_FAILED = "login_failed", _("Failed login")
     REFUSED = "refused", _("Action refused")
+    NOTICE = "notice", _("Public notice")
+    OBJECTION = "objection", _("Objection")
+    PAYMENT = "payment", _("Payment")
+    BUDGET = "budget", _("Budget")
 
 
 class AuditEntry(models.Model):

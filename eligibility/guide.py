@@ -33,8 +33,6 @@ Pair = tuple[str, str]  # (zh-hans, en)
 # (行政诉讼法 第四十六条) of receiving the determination: the same terms the determination states
 # (determinations/pdf.py, a package above this one, so not imported).
 REMEDY_DAYS, REMEDY_MONTHS = 60, 6
-# DESIGN §11: a proposed grant is on public notice this many full working days.
-DEFAULT_NOTICE_WORKING_DAYS = 5
 # Attachments are PDF, JPEG or PNG, checked by content, at most 20 MB each (DESIGN §5, filing.services).
 ATTACHMENT_MAX_MB = 20
 
@@ -526,7 +524,7 @@ def scope_words(today: dt.date, lang: str) -> str:
 
 def _values(guide: dict[str, Any], today: dt.date, lang: str) -> dict[str, str]:
     values = {key: parameter_words(name, today, lang) for key, name in guide.get("params", {}).items()}
-    notice_days = getattr(settings, "PUBLIC_NOTICE_WORKING_DAYS", DEFAULT_NOTICE_WORKING_DAYS)
+    notice_days = settings.PUBLIC_NOTICE_WORKING_DAYS  # DESIGN §11; 0: no notice
     values.update(
         counties=_counties(today, lang),
         park_payer=parameter_words("m04.park_payer", today, lang),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -15,11 +16,14 @@ from rest_framework.views import APIView
 
 from applications import selectors
 from applications.models import Application, Attachment
+from applications.notices import open_objections
 from applications.transitions import NOTE_MAX
 from applications.workflow import State
 from determinations.api import determination_dict
 from filing import services
 from filing.schemas import ApplicationOut, ApplicationPageOut, AttachmentOut, SubmitOut
+from funds.api import payments_dict
+from funds.selectors import payments_of
 from kernel.errors import Invalid
 from kernel.http import optional_text, read_json, read_optional_json
 from kernel.problems import PROBLEM_JSON, PROBLEMS
@@ -83,7 +87,18 @@ def application_dict(app: Application, request) -> dict:
             for t in app.history.select_related("actor")
         ],
         "determination": determination_dict(app.determination, request) if hasattr(app, "determination") else None,
+        "notice": notice_dict(app),
+        "payments": payments_dict(payments_of(app)),
     }
+
+
+def notice_dict(app: Application) -> dict | None:
+    notice = app.notices.order_by("-proposed_at", "-pk").first()
+    if notice is None:
+        return None
+    return {"id": notice.pk, "starts_on": notice.starts_on.isoformat(), "ends_on": notice.ends_on.isoformat(),
+            "amount_cny": money(notice.amount_cny), "status": str(notice.status_on(timezone.localdate())),
+            "open_objections": open_objections(notice).count()}
 
 
 def _detail(application_id: int, request, status: int = 200) -> Response:

@@ -12,6 +12,7 @@ from pydantic import Field
 from applications import models
 from determinations.schemas import DeterminationOut
 from eligibility.schemas import EligibilityOut
+from funds.schemas import PaymentsOut
 from kernel.schemas import MONEY, choices_enum
 from kernel.schemas import Out as _Out
 
@@ -68,12 +69,23 @@ class TransitionOut(_Out):
     actor: str = Field(description="A login name, or for enterprises viewing others' actions, the role")
 
 
+class ApplicationNoticeOut(_Out):
+    id: int
+    starts_on: dt.date
+    ends_on: dt.date = Field(description="The last day of the period (inclusive)")
+    amount_cny: str = Field(pattern=MONEY)
+    status: Literal["open", "closed", "withdrawn"]
+    open_objections: int = Field(ge=0, description="Objections not yet resolved")
+
+
 class ApplicationOut(ApplicationSummaryOut):
     facts: dict = Field(description="The stored facts (DESIGN §4 without as_of)")
     evaluations: list[EvaluationRecordOut]
     attachments: list[AttachmentOut]
     history: list[TransitionOut]
     determination: DeterminationOut | None
+    notice: ApplicationNoticeOut | None = Field(description="The latest public notice (公示) of its grant")
+    payments: PaymentsOut = Field(description="Payments (拨付) of its grant")
 
 
 class Page(_Out):

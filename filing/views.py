@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from applications import selectors, transitions
 from applications.evaluations import evaluate_application
 from applications.models import Application, AttachmentKind
+from applications.notices import current_notice
 from applications.workflow import DECIDED_STATES, EDITABLE_STATES, State
 from eligibility import presentation as outcome_presentation
 from eligibility import sharing
@@ -42,6 +43,8 @@ from filing.forms import (
     WithdrawForm,
     initial_from_facts,
 )
+from funds import presentation as funds_presentation
+from funds.selectors import payments_of
 from kernel.pages import domain_errors, invalid_into
 from measures import labels, messages, regions
 from measures.facts import parse_facts
@@ -444,8 +447,18 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         "decided": decided,
         "determination": presentation.determination_card(getattr(application, "determination", None))
         if decided else None,
+        "notice": current_notice(application) if application.state == State.IN_NOTICE else None,
+        **_payments(application, lang),
     }
     return render(request, "applications/detail.html", ctx)
+
+
+def _payments(application: Application, lang: str) -> dict:
+    """The payments (拨付) of a granted subsidy, for the enterprise's page; nothing without a grant."""
+    payments = payments_of(application)
+    if payments.amount is None:
+        return {"has_payments": False}
+    return {"has_payments": True, **funds_presentation.payments_context(payments, lang)}
 
 
 @login_required

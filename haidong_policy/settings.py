@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "eligibility",
     "determinations",
     "filing",
+    "funds",
     "review",
+    "notices",
     "operations",
 ]
 
@@ -199,6 +201,7 @@ REST_FRAMEWORK = {
         "eligibility_user": env.get_rate("THROTTLE_ELIGIBILITY_USER", "600/min"),
         "verify": env.get_rate("THROTTLE_VERIFY", "60/min"),
         "register": env.get_rate("THROTTLE_REGISTER", "5/hour"),
+        "objection": env.get_rate("THROTTLE_OBJECTION", "10/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Reverse proxies in front of the app whose X-Forwarded-For to trust. 0: the client is
@@ -251,6 +254,9 @@ REVIEW_DEADLINE_WORKING_DAYS = env.get_int("REVIEW_DEADLINE_WORKING_DAYS", 10, m
 # Working days an enterprise has to correct and resubmit a returned application (a warning to the
 # reviewer when it comes back later; the application is not refused for it).
 CORRECTION_DEADLINE_WORKING_DAYS = env.get_int("CORRECTION_DEADLINE_WORKING_DAYS", 10, minimum=1)
+# Full working days a proposed grant is publicly noticed (公示) before it may be approved, from the
+# working day after the proposal (DESIGN §11). 0: no notice; grants are approved directly.
+PUBLIC_NOTICE_WORKING_DAYS = env.get_int("PUBLIC_NOTICE_WORKING_DAYS", 5, minimum=0)
 # Where links in emails point.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -11,8 +11,11 @@ from eligibility import api as eligibility_api
 from eligibility import guide
 from eligibility import views as eligibility_views
 from filing import api as filing_api
+from funds import api as funds_api
+from funds.urls import budget_urlpatterns, payment_urlpatterns
 from haidong_policy import health
 from kernel import problems
+from notices import api as notices_api
 from review import api as review_api
 from review.urls import audit_urlpatterns
 
@@ -51,6 +54,20 @@ api_v1 = [
     re_path(APPLICATION + r"/return/?$", review_api.ReturnView.as_view(), name="application-return"),
     re_path(APPLICATION + r"/approve/?$", review_api.ApproveView.as_view(), name="application-approve"),
     re_path(APPLICATION + r"/reject/?$", review_api.RejectView.as_view(), name="application-reject"),
+    re_path(APPLICATION + r"/propose/?$", review_api.ProposeView.as_view(), name="application-propose"),
+    re_path(APPLICATION + r"/withdraw-proposal/?$", review_api.WithdrawProposalView.as_view(),
+            name="application-withdraw-proposal"),
+    re_path(r"^objections/(?P<objection_id>\d{1,12})/resolve/?$", review_api.ObjectionResolveView.as_view(),
+            name="objection-resolve"),
+    # public notices (公示)
+    re_path(r"^notices/?$", notices_api.NoticeListView.as_view(), name="notice-list"),
+    re_path(r"^notices/(?P<notice_id>\d{1,12})/objections/?$", notices_api.ObjectionCreateView.as_view(),
+            name="objection-create"),
+    # payments and budgets
+    re_path(APPLICATION + r"/payments/?$", funds_api.PaymentsView.as_view(), name="payment-list"),
+    re_path(r"^budgets/?$", funds_api.BudgetsView.as_view(), name="budget-list"),
+    re_path(r"^budgets/(?P<payer>[a-z0-9]{1,10})/(?P<year>\d{4})/?$", funds_api.BudgetView.as_view(),
+            name="budget-detail"),
     # determinations
     re_path(APPLICATION + r"/determination\.pdf$", determinations_api.DeterminationPdfView.as_view(),
             name="determination-pdf"),
@@ -71,6 +88,9 @@ urlpatterns = [
     path("applications/", include("filing.urls")),
     path("review/", include("review.urls")),
     path("audit/", include(audit_urlpatterns)),
+    path("notices/", include("notices.urls")),
+    path("payments/", include(payment_urlpatterns)),
+    path("budgets/", include(budget_urlpatterns)),
     path("verify/", determinations_views.verify_index, name="verify"),
     path("verify/<str:code>/", determinations_views.verify_code, name="verify-code"),
     path("i18n/", include("django.conf.urls.i18n")),

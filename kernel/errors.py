@@ -28,8 +28,10 @@ class NotAllowed(DomainError):
 class WrongState(DomainError):
     """Not possible from the object's current state; nothing was changed."""
 
-    def __init__(self, detail: str, *, state: str, state_label: str, object_id: int | None = None):
+    def __init__(self, detail: str, *, state: str, state_label: str, object_id: int | None = None,
+                 code: str = ""):
         super().__init__(detail)
+        self.code = code  # why, when the state alone does not say (e.g. notice_required), for clients
         self.state = state
         self.state_label = state_label  # in the request's language
         self.object_id = object_id

@@ -27,6 +27,10 @@ from measures import messages
 from measures.facts import FactsError
 
 
+def nothing_changed() -> str:
+    return _("Nothing was changed.")
+
+
 def domain_errors(object_url: str, wrong_state: str, level: int = notices.ERROR) -> Callable:
     """Decorate a page view. `object_url` names the object's page (reversed with the refused
     object's id); `wrong_state` is the message on WrongState, with %(id)s and %(state)s, shown at
@@ -45,7 +49,9 @@ def domain_errors(object_url: str, wrong_state: str, level: int = notices.ERROR)
                 notices.error(request, exc.detail)
                 return redirect(request.get_full_path())
             except WrongState as exc:
-                notices.add_message(request, level, str(wrong_state) % {"id": exc.object_id, "state": exc.state_label})
+                # A refusal with its own reason (notice_required, …) says it; else the state is the reason.
+                text = str(wrong_state) % {"id": exc.object_id, "state": exc.state_label}
+                notices.add_message(request, level, f"{exc.detail} {nothing_changed()}" if exc.code else text)
                 return redirect(object_url, exc.object_id)
 
         return wrapped

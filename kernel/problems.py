@@ -50,9 +50,11 @@ BAD_TOKEN = OpenApiResponse(ProblemOut, description="An Authorization token was 
 
 
 def problem(status: int, detail: str, lang: str, errors: list[dict[str, str]] | None = None,
-            headers: dict[str, str] | None = None) -> JsonResponse:
+            headers: dict[str, str] | None = None, code: str = "") -> JsonResponse:
     zh, en = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
     body = {"type": PROBLEM_TYPE, "title": en if lang == "en" else zh, "status": status, "detail": detail}
+    if code:
+        body["code"] = code
     if errors is not None:
         body["errors"] = errors
     response = JsonResponse(body, status=status, content_type=CONTENT_TYPE,
@@ -81,7 +83,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Invalid) and exc.errors is not None:
         return field_errors_response(exc.errors, lang)
     if isinstance(exc, DomainError):
-        return problem(status_of(exc), exc.detail, lang)
+        return problem(status_of(exc), exc.detail, lang, code=getattr(exc, "code", ""))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let Django's 500 handler answer (also problem+json under /api/)

@@ -33,4 +33,5 @@ class ProblemOut(Out):
     title: str
     status: int
     detail: str
+    code: str | None = None  # why a 409 was refused, when the state alone does not say (notice_required, …)
     errors: list[FieldErrorOut] | None = None

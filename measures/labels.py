@@ -88,6 +88,18 @@ FIELDS: dict[str, tuple[str, str]] = {
     "file": ("文件", "File"),
     "note": ("说明", "Note"),
     "recognized_investment_cny": ("认定投资额（元）", "Recognised investment (CNY)"),
+    # 公示, objections, payments, budgets (DESIGN §11)
+    "amount_cny": ("金额（元）", "Amount (CNY)"),
+    "paid_on": ("拨付日期", "Paid on"),
+    "reference": ("凭证号", "Voucher or reference"),
+    "objection.name": ("姓名或单位", "Name or organisation"),
+    "objection.contact": ("联系方式", "Contact"),
+    "objection.text": ("异议内容", "Objection"),
+    "outcome": ("处理结果", "Outcome"),
+    "year": ("年度", "Year"),
+    "status": ("状态", "Status"),
+    "page": ("页码", "Page"),
+    "payer": ("资金承担单位", "Payer"),
     # Accounts: enterprise registration
     "account.username": ("用户名", "Username"),
     "account.password": ("密码", "Password"),

@@ -256,6 +256,11 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "unsupported_type": ("只接受PDF、JPEG或PNG文件（按文件内容识别）", "must be a PDF, JPEG or PNG file (judged by its content)"),
     "file_too_large": ("超过20 MB", "is larger than 20 MB"),
     "above_declared": ("不能高于申报的投资额", "must not exceed the declared investment"),
+    "not_noticed_amount": ("须与公示时认定的投资额一致；如需变更，请先撤回公示", "must be the figure publicly noticed; withdraw the proposal to change it"),
+    "above_unpaid": ("超过尚未拨付的金额", "is more than the amount still unpaid"),
+    "not_positive": ("必须大于零", "must be more than zero"),
+    "in_the_future": ("不能晚于今天", "must not be later than today"),
+    "before_determination": ("不能早于决定书印发日期", "must not be before the determination was issued"),
 }
 
 FIELD_ERROR_HINTS: dict[str, tuple[str, str]] = {

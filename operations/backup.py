@@ -63,6 +63,10 @@ EXPORTED = (
     "applications.grant",
     "applications.determination",
     "applications.numberseries",
+    "applications.notice",
+    "applications.objection",
+    "funds.payment",
+    "funds.budget",
     "audit.auditentry",
     "admin.logentry",
 )

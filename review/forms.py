@@ -113,16 +113,32 @@ class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, declared: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, declared: str | None = None, noticed: str | None = None, **kwargs: Any):
         kwargs.setdefault("auto_id", FIELD_ID)
         super().__init__(*args, **kwargs)
         field = self.fields["recognized_investment_cny"]
-        if declared:
+        if noticed is not None:  # in notice: the figure was published and cannot change here
+            del self.fields["recognized_investment_cny"]
+        elif declared:
             field.help_text = _("Leave empty to accept the declared investment of %(declared)s. A lower figure, in "
                                 "CNY with at most two decimals, replaces it for Art. 4; it may not be higher.") % {
                 "declared": declared}
         else:
             field.help_text = _("The application declares no investment: leave this empty.")
+
+
+class ResolveForm(forms.Form):
+    """Resolve an objection: upheld or dismissed, with a note (required; the service says so)."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, widget=forms.RadioSelect, choices=[
+        ("dismissed", _("Dismissed: the notice stands")),
+        ("upheld", _("Upheld: withdraw the notice and review the application again"))])
+    note = forms.CharField(label=_("Findings (required; sent to the objector if an email was given)"), required=False,
+                           max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("auto_id", FIELD_ID)
+        super().__init__(*args, **kwargs)
 
 
 class AuditFilterForm(forms.Form):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from pydantic import Field
 
 from determinations.schemas import Decision, DeterminationOut
@@ -19,6 +22,9 @@ class QueueRowOut(ApplicationSummaryOut):
     overdue: bool
     claimed_by: str | None
     resubmitted: bool = Field(description="Returned for correction before and submitted again")
+    notice_ends_on: dt.date | None = Field(description="In notice: the last day of the public notice")
+    open_objections: int = Field(ge=0, description="Objections to its notice not yet resolved")
+    ready_to_issue: bool = Field(description="公示期满，待签发: the notice is over with no objection unresolved")
 
 
 class QueuePageOut(Page):
@@ -28,3 +34,28 @@ class QueuePageOut(Page):
 class DecisionOut(_Out):
     status: Decision
     determination: DeterminationOut
+
+
+class NoticeRefOut(_Out):
+    id: int
+    starts_on: dt.date
+    ends_on: dt.date = Field(description="The last day of the period (inclusive)")
+    amount_cny: str = Field(pattern=MONEY)
+    over_budget: bool = Field(description="Beyond the payer's remaining budget of the year: a warning only")
+
+
+class ProposalOut(_Out):
+    status: Literal["in_notice"]
+    notice: NoticeRefOut
+
+
+class ApplicationRefOut(_Out):
+    id: int
+    status: str
+
+
+class ObjectionResolvedOut(_Out):
+    id: int
+    reference: str
+    status: Literal["upheld", "dismissed"]
+    application: ApplicationRefOut

@@ -8,14 +8,15 @@ from collections.abc import Mapping
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accounts.models import User
 from applications import workdays
-from applications.models import Application, Grant, State, Transition
+from applications.models import Application, Grant, Notice, Objection, State, Transition
 from applications.workflow import QUEUE_STATES
 from kernel.errors import Invalid, NotAllowed
 from measures.facts import field_errors
@@ -92,7 +93,18 @@ def review_queue_for(user: User, filters: QueueFilters, today: dt.date) -> Query
     # Returned once and submitted again: marked in the queue (a subquery on the row, still one query).
     qs = qs.annotate(resubmitted=Exists(Transition.objects.filter(application=OuterRef("pk"),
                                                                   to_state=State.RETURNED)))
-    return qs.order_by("submitted_at", "id")
+    return with_notice(qs).order_by("submitted_at", "id")
+
+
+def with_notice(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """The current notice's last day and its unresolved objections, as subqueries on the row (the
+    queue's 公示 column and objection badge, still one query)."""
+    current = Notice.objects.filter(application=OuterRef("pk"), withdrawn_at__isnull=True)
+    objections = (Objection.objects.filter(notice__application=OuterRef("pk"), notice__withdrawn_at__isnull=True,
+                                           status=Objection.Outcome.OPEN)
+                  .order_by().values("notice__application").annotate(n=Count("pk")).values("n"))
+    return qs.annotate(notice_ends_on=Subquery(current.order_by("-proposed_at", "-pk").values("ends_on")[:1]),
+                       open_objections=Coalesce(Subquery(objections), 0))
 
 
 def waiting(application: Application, today: dt.date) -> tuple[int, bool]:

@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:application_id>/return/", views.return_, name="review-return"),
     path("<int:application_id>/reject/", views.reject, name="review-reject"),
     path("<int:application_id>/approve/", views.approve, name="review-approve"),
+    path("<int:application_id>/propose/", views.propose, name="review-propose"),
+    path("<int:application_id>/withdraw-proposal/", views.withdraw_proposal, name="review-withdraw-proposal"),
+    path("objections/<int:objection_id>/resolve/", views.resolve_objection, name="review-resolve-objection"),
     path("<int:application_id>/attachments/<int:attachment_id>/inline/", views.attachment_inline,
          name="review-attachment"),
 ]

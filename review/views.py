@@ -28,21 +28,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from applications import notices as application_notices
 from applications import selectors as application_selectors
 from applications import transitions, workflow
 from applications.evaluations import evaluate_application, filing_date
-from applications.models import Application
+from applications.models import Application, Notice, Objection, State
 from applications.workflow import DECIDED_STATES, QUEUE_STATES
 from eligibility import presentation as outcome_presentation
 from filing import presentation as application_presentation
 from filing.services import download_name, required_attachments
+from funds import presentation as funds_presentation
+from funds import selectors as funds_selectors
+from funds import services as funds_services
 from kernel.errors import DomainError
 from kernel.pages import describe, domain_errors, invalid_into
 from measures import messages
 from measures.facts import parse_facts, parse_money
 from review import presentation, selectors, services
 from review.api import queue_row
-from review.forms import QUEUE_FIELDS, ApproveForm, BatchForm, NoteForm, QueueFilterForm
+from review.forms import QUEUE_FIELDS, ApproveForm, BatchForm, NoteForm, QueueFilterForm, ResolveForm
 
 QUEUE_PAGE_SIZE = 25
 BATCH_REPORT_KEY = "review-batch-report"
@@ -188,6 +192,7 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
     actionable = application.state in QUEUE_STATES
     days, overdue = selectors.waiting(application, today) if actionable else (None, False)
     determination = getattr(application, "determination", None) if application.state in DECIDED_STATES else None
+    notice = application_notices.current_notice(application) if application.state == State.IN_NOTICE else None
     history = application_presentation.timeline(application.history.select_related("actor"), lang)
     last_return = application_selectors.latest_return(application)
     late = application_presentation.late_resubmission(
@@ -217,7 +222,13 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
         "reject_form": forms.get("reject") or NoteForm(
             prefix="reject", label=_("Reasons for the rejection (required)"),
             help_text=_("The reasons are part of the determination.")),
-        "approve_form": forms.get("approve") or ApproveForm(prefix="approve", declared=declared),
+        "approve_form": forms.get("approve") or ApproveForm(prefix="approve", declared=declared,
+                                                            noticed=_noticed(notice)),
+        "propose_form": forms.get("propose") or ApproveForm(prefix="propose", declared=declared),
+        "withdraw_proposal_form": forms.get("withdraw_proposal") or NoteForm(
+            prefix="withdraw_proposal", label=_("Why the proposal is withdrawn (required)"),
+            help_text=_("The notice is withdrawn from the public list and the application is back in review.")),
+        **_notice_context(application, notice, today, lang, forms),
         "declared_figures": declared,
         "latest": latest,
         "result": latest["result"] if latest else None,
@@ -233,6 +244,38 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
         "queue_url": reverse("review-queue"),
     }
     return render(request, "review/application.html", ctx, status=status)
+
+
+def _noticed(notice: Notice | None) -> str | None:
+    """The recognised investment published with the notice, as figures ("" when as declared)."""
+    if notice is None:
+        return None
+    return outcome_presentation.figures(notice.recognized_investment_cny) or ""
+
+
+def _notice_context(application: Application, notice: Notice | None, today, lang: str,
+                    forms: dict[str, Any]) -> dict[str, Any]:
+    """公示 on the review page: whether to propose, the current notice and every objection."""
+    objections = Objection.objects.filter(notice__application=application).select_related(
+        "notice", "resolved_by").order_by("created_at", "pk")
+    rows = [{"objection": o, "form": forms.get(f"objection-{o.pk}") or ResolveForm(prefix=f"objection-{o.pk}"),
+             "resolve_url": reverse("review-resolve-objection", args=[o.pk]),
+             "current": notice is not None and o.notice_id == notice.pk} for o in objections]
+    undecided = workflow.allowed("propose", application.state)
+    return {
+        "notices_on": application_notices.notices_enabled(),
+        "notice_days": settings.PUBLIC_NOTICE_WORKING_DAYS,
+        "can_propose": undecided and application_notices.notices_enabled(),
+        "can_reject": workflow.allowed("reject", application.state),
+        "can_return": workflow.allowed("return", application.state),
+        "notice": notice,
+        "notice_open": notice is not None and today <= notice.ends_on,
+        "notice_ready": notice is not None and application_notices.ready_to_issue(notice, today),
+        "notice_amount_capitals": outcome_presentation.capitals(notice.amount_cny) if notice else None,
+        "notice_amount_figures": outcome_presentation.figures(notice.amount_cny) if notice else None,
+        "objections": rows,
+        "open_objection_count": sum(1 for r in rows if r["objection"].is_open),
+    }
 
 
 def _attachments(application: Application, lang: str) -> list[dict[str, Any]]:
@@ -274,7 +317,8 @@ def release(request: HttpRequest, application_id: int) -> HttpResponse:
     return redirect("review-application", application_id)
 
 
-NOTE_LABELS = {"return": gettext_lazy("What the enterprise must correct (required)"),
+NOTE_LABELS = {"withdraw_proposal": gettext_lazy("Why the proposal is withdrawn (required)"),
+               "return": gettext_lazy("What the enterprise must correct (required)"),
                "reject": gettext_lazy("Reasons for the rejection (required)")}
 
 
@@ -342,24 +386,93 @@ def reject(request: HttpRequest, application_id: int) -> HttpResponse:
 @refusals
 def approve(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _get(request, application_id)
-    form = ApproveForm(request.POST, prefix="approve",
+    notice = application_notices.current_notice(application) if application.state == State.IN_NOTICE else None
+    form = ApproveForm(request.POST, prefix="approve", noticed=_noticed(notice),
                        declared=outcome_presentation.figures(application.declared_investment_cny))
     if form.is_valid():
         with invalid_into(form, _lang(request)):
-            # Thousands separators as people type them; otherwise checked like the facts' money.
-            raw = form.cleaned_data["recognized_investment_cny"].replace(",", "").replace("，", "").strip()
-            recognized = parse_money(raw, "recognized_investment_cny") if raw else None
+            recognized = notice.recognized_investment_cny if notice else _recognized(form)
             if request.POST.get(CONFIRMED) != "yes":
                 note = services.approval_input(application, note=form.cleaned_data["note"],
                                                recognized_investment=recognized)
                 return _confirmation(request, application, "approve", note, recognized)
             evaluation = services.application_approve(
                 application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"],
-                recognized_investment=recognized)
+                recognized_investment=None if notice else recognized)
             notices.success(request, _("Approved. Determination %(number)s is issued.")
                             % {"number": evaluation.determination.number})
             return redirect("review-application", application_id)
     return _review_page(request, application, forms={"approve": form})
+
+
+def _recognized(form: ApproveForm):
+    # Thousands separators as people type them; otherwise checked like the facts' money.
+    raw = form.cleaned_data["recognized_investment_cny"].replace(",", "").replace("，", "").strip()
+    return parse_money(raw, "recognized_investment_cny") if raw else None
+
+
+@login_required
+@require_POST
+@refusals
+def propose(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Propose the grant for public notice (公示): no confirmation page, as it can be withdrawn."""
+    application = _get(request, application_id)
+    form = ApproveForm(request.POST, prefix="propose",
+                       declared=outcome_presentation.figures(application.declared_investment_cny))
+    if form.is_valid():
+        with invalid_into(form, _lang(request)):
+            notice = services.application_propose(application_id=application_id, reviewer=request.user,
+                                                  note=form.cleaned_data["note"],
+                                                  recognized_investment=_recognized(form))
+            notices.success(request, _("Proposed: the grant of %(amount)s is publicly noticed from %(start)s to "
+                                       "%(end)s.") % {"amount": outcome_presentation.figures(notice.amount_cny),
+                                                      "start": notice.starts_on.isoformat(),
+                                                      "end": notice.ends_on.isoformat()})
+            if notice.over_budget:
+                notices.warning(request, _("The amount is beyond the payer's remaining budget for this year. The "
+                                           "grant is a legal entitlement: the notice stands; tell the city "
+                                           "administrator."))
+            return redirect("review-application", application_id)
+    return _review_page(request, application, forms={"propose": form}, status=400)
+
+
+@login_required
+@require_POST
+@refusals
+def withdraw_proposal(request: HttpRequest, application_id: int) -> HttpResponse:
+    def act(note: str) -> str:
+        services.application_withdraw_proposal(application_id=application_id, reviewer=request.user, note=note)
+        return _("Proposal withdrawn: the notice is withdrawn and the application is back in review.")
+
+    return _noted(request, application_id, "withdraw_proposal", act)
+
+
+@login_required
+@require_POST
+def resolve_objection(request: HttpRequest, objection_id: int) -> HttpResponse:
+    """Resolve an objection from the review page; errors stand beside the objection's fields."""
+    objection = Objection.objects.filter(pk=objection_id).select_related("notice").first()
+    if objection is None:
+        raise Http404(_("No such objection."))
+    return _resolve(request, objection.notice.application_id, objection)
+
+
+@refusals
+def _resolve(request: HttpRequest, application_id: int, objection: Objection) -> HttpResponse:
+    application = _get(request, application_id)
+    key = f"objection-{objection.pk}"
+    form = ResolveForm(request.POST, prefix=key)
+    if form.is_valid():
+        with invalid_into(form, _lang(request)):
+            resolved = services.objection_resolve(objection_id=objection.pk, reviewer=request.user,
+                                                  outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"])
+            if resolved.upheld:
+                notices.success(request, _("Objection %(reference)s upheld: the notice is withdrawn and the "
+                                           "application is back in review.") % {"reference": resolved.reference})
+            else:
+                notices.success(request, _("Objection %(reference)s dismissed.") % {"reference": resolved.reference})
+            return redirect("review-application", application_id)
+    return _review_page(request, application, forms={key: form}, status=400)
 
 
 @login_required
@@ -388,11 +501,30 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only city administrators see the overview."))
     lang = _lang(request)
     today = timezone.localdate()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() and \
+        int(request.GET["year"]) in funds_services.BUDGET_YEARS else today.year
     ctx = {
         **_page(request, lang, "overview"),
+        **funds_overview(year, today, lang),
         "today": today,
         "tables": presentation.overview_tables(selectors.city_overview(today), today, lang),
         "overdue_url": reverse("review-queue") + "?overdue=true",
         "deadline_days": _deadline_days(),
     }
     return render(request, "review/overview.html", ctx)
+
+
+def funds_overview(year: int, today, lang: str) -> dict[str, Any]:
+    """The fund pool of the year and its months, for the charts and the tables beneath them."""
+    months = funds_selectors.monthly(year)
+    return {
+        "year": year,
+        "years": list(funds_services.BUDGET_YEARS),
+        "pool": funds_presentation.pool_rows(funds_selectors.fund_pool(year, today), lang),
+        "months": [{**m, "granted_figures": outcome_presentation.figures(m["granted"]),
+                    "paid_figures": outcome_presentation.figures(m["paid"])} for m in months],
+        "pool_chart_url": reverse("fund-pool-chart") + f"?year={year}",
+        "monthly_chart_url": reverse("monthly-chart") + f"?year={year}",
+        "csv_url": reverse("fund-pool-csv") + f"?year={year}",
+        "budgets_url": reverse("budgets") + f"?year={year}",
+    }

@@ -55,3 +55,27 @@ def park():
 def park_reviewer(park):
     return park
 
+
+
+@pytest.fixture(autouse=True)
+def _notices_off(settings):
+    # The flows written before 公示 approve grants directly (PUBLIC_NOTICE_WORKING_DAYS=0, DESIGN §11);
+    # the notice tests ask for `notices_on`, the default of the settings (5 working days).
+    settings.PUBLIC_NOTICE_WORKING_DAYS = 0
+
+
+@pytest.fixture
+def notices_on(settings):
+    from haidong_policy import env
+
+    settings.PUBLIC_NOTICE_WORKING_DAYS = env.get_int("PUBLIC_NOTICE_WORKING_DAYS", 5, minimum=0)
+    assert settings.PUBLIC_NOTICE_WORKING_DAYS == 5, "the notice tests assume the default of 5 working days"
+    return settings
+
+
+@pytest.fixture
+def finance():
+    """The finance officer of the industrial park."""
+    from tests.personas import finance_officer
+
+    return finance_officer("park")

@@ -85,3 +85,8 @@ def submitted(user, **project):
     services.application_submit(application_id=app.pk, user=user, declaration=True)
     return Application.objects.get(pk=app.pk)
 
+
+
+def finance_officer(jurisdiction: str = "park", username: str | None = None):
+    return account_create(username=username or f"finance_{jurisdiction}", password=PASSWORD, role="finance",
+                          jurisdiction=jurisdiction)

@@ -13,6 +13,7 @@ approve, withdraw, …), which is intended: later examples meet the states the e
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -20,6 +21,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -30,12 +32,23 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from applications.models import Attachment, AttachmentKind, Determination, Evaluation, State
+from accounts.models import User
+from applications.models import Attachment, AttachmentKind, Determination, Evaluation, Notice, Objection, State
 from filing import services
 from filing.schemas import ApplicationState, EvaluationKind
 from filing.schemas import AttachmentKind as AttachmentKindOut
+from funds import services as funds_services
+from notices import services as notices_services
 from review import services as review_services
-from tests.personas import REQUIRED_FOR_DATA_CENTRE, applicant, application_facts, reviewer, upload
+from tests.personas import (
+    REQUIRED_FOR_DATA_CENTRE,
+    applicant,
+    application_facts,
+    city_admin,
+    finance_officer,
+    reviewer,
+    upload,
+)
 
 MAX_EXAMPLES = 50
 PROBLEM_JSON = "application/problem+json"
@@ -55,7 +68,9 @@ def problem_json_on_4xx(ctx, response, case):
     for key in ("type", "title", "detail"):
         assert isinstance(body.get(key), str) and body[key], f"problem without {key}: {body}"
     assert body.get("status") == response.status_code, f"problem status {body.get('status')} on a {response.status_code}"
-    assert set(body) <= {"type", "title", "status", "detail", "errors"}, f"unexpected problem members: {body}"
+    assert set(body) <= {"type", "title", "status", "detail", "code", "errors"}, f"unexpected problem members: {body}"
+    if "code" in body:
+        assert response.status_code == 409 and isinstance(body["code"], str) and body["code"], body
     if "errors" in body:
         assert isinstance(body["errors"], list) and body["errors"], body
         for error in body["errors"]:
@@ -97,8 +112,8 @@ FUZZ = settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, data
 # One application in each state, owned by the applicant, in the park reviewer's jurisdiction.
 STEPS = {
     "draft": (), "submitted": ("submit",), "in_review": ("submit", "claim"),
-    "returned": ("submit", "claim", "return"), "approved": ("submit", "approve"), "rejected": ("submit", "reject"),
-    "withdrawn": ("withdraw",),
+    "returned": ("submit", "claim", "return"), "in_notice": ("submit", "propose"),
+    "approved": ("submit", "approve", "pay"), "rejected": ("submit", "reject"), "withdrawn": ("withdraw",),
 }
 
 
@@ -117,6 +132,14 @@ def _application(owner, park, code: str, steps: tuple[str, ...]):
             review_services.application_return(application_id=app.pk, reviewer=park, note="请补充材料")
         elif step == "approve":
             review_services.application_approve(application_id=app.pk, reviewer=park, note="同意")
+        elif step == "propose":
+            with override_settings(PUBLIC_NOTICE_WORKING_DAYS=5):
+                notice = review_services.application_propose(application_id=app.pk, reviewer=park)
+            notices_services.objection_submit(notice_id=notice.pk, name="张三", contact="zhangsan@example.com",
+                                              text="异议")
+        elif step == "pay":
+            funds_services.payment_record(application_id=app.pk, user=finance_officer("park"),
+                                          amount=Decimal("100000.00"), paid_on=timezone.localdate(), reference="凭证1")
         elif step == "reject":
             review_services.application_reject(application_id=app.pk, reviewer=park, note="不予支持")
     return app
@@ -128,8 +151,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     end; each test's own transaction nests inside it."""
     media = tmp_path_factory.mktemp("fuzz-media")
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast), \
-            transaction.atomic():
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast,
+                                                       PUBLIC_NOTICE_WORKING_DAYS=0), transaction.atomic():
         alice, park = applicant(), reviewer("park")
         apps = {state: _application(alice, park, f"2406-630202-04-01-5321{n:02d}", steps)
                 for n, (state, steps) in enumerate(STEPS.items())}
@@ -140,8 +163,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "application_id": [str(app.pk) for app in apps.values()],
             "attachment_id": [str(pk) for pk in Attachment.objects.values_list("pk", flat=True)],
             "code": list(Determination.objects.values_list("verification_code", flat=True)),
+            "notice_id": [str(pk) for pk in Notice.objects.values_list("pk", flat=True)],
+            "objection_id": [str(pk) for pk in Objection.objects.values_list("pk", flat=True)],
+            "payer": ["park", "630202"], "year": ["2025"],
         })
-        yield {"enterprise": alice, "reviewer": park, "media": media}
+        yield {"enterprise": alice, "reviewer": park, "media": media,
+               "finance": User.objects.get(username="finance_park"), "city_admin": city_admin()}
         KNOWN.clear()
         transaction.set_rollback(True)
 
@@ -156,7 +183,8 @@ def fuzz_world(world, settings):
     settings.MEDIA_ROOT = world["media"]
     rest = dict(settings.REST_FRAMEWORK)
     rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "eligibility_anon": "100000/min",
-                                      "eligibility_user": "100000/min", "verify": "100000/min"}
+                                      "eligibility_user": "100000/min", "verify": "100000/min",
+                                      "objection": "100000/min"}
     settings.REST_FRAMEWORK = rest
     yield world
     request_started.connect(close_old_connections)
@@ -190,6 +218,18 @@ def test_enterprise(case, fuzz_world):
 @FUZZ
 def test_reviewer(case, fuzz_world):
     case.call_and_validate(headers=_token(fuzz_world["reviewer"]), checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ
+def test_finance(case, fuzz_world):
+    case.call_and_validate(headers=_token(fuzz_world["finance"]), checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ
+def test_city_admin(case, fuzz_world):
+    case.call_and_validate(headers=_token(fuzz_world["city_admin"]), checks=CHECKS)
 
 
 def test_the_documented_enums_are_the_models_choices():

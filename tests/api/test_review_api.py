@@ -172,7 +172,7 @@ def test_it_does_not_undo_a_decision_when_the_mail_fails(client, alice, park, mo
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("review.notifications.send_mail", broken)
+    monkeypatch.setattr("applications.notifications.send_mail", broken)
     app = submitted(alice)
     with django_capture_on_commit_callbacks(execute=True):
         r = act(client, app.pk, "return", park, {"note": "请补充"})

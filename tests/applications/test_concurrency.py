@@ -79,3 +79,31 @@ def test_it_numbers_concurrent_approvals_distinctly_and_consecutively():
     serials = sorted(Determination.objects.values_list("serial", flat=True))
     assert serials == [1, 2, 3, 4]
     assert len(set(Determination.objects.values_list("number", flat=True))) == 4
+
+
+def test_it_never_pays_more_than_the_amount_under_two_simultaneous_payments():
+    needs_postgres()
+    from decimal import Decimal
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from funds import services as funds_services
+    from funds.models import Payment
+    from kernel.errors import Invalid
+    from tests.personas import finance_officer
+
+    alice, park, finance = applicant(), reviewer("park"), finance_officer("park")
+    app = submitted(alice)
+    review_services.application_approve(application_id=app.pk, reviewer=park)
+    today = timezone.localdate()
+
+    def pay(reference):
+        return funds_services.payment_record(application_id=app.pk, user=finance, amount=Decimal("600000.00"),
+                                             paid_on=today, reference=reference)
+
+    results = run_together(lambda: pay("A-1"), lambda: pay("B-1"))
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], Invalid), results
+    assert refused[0].errors == [{"field": "amount_cny", "code": "above_unpaid"}]
+    assert Payment.objects.aggregate(total=Sum("amount_cny"))["total"] == Decimal("600000.00")

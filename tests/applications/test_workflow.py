@@ -25,7 +25,9 @@ EXPECTED = {
     "claim": ({"submitted"}, "in_review", Actor.REVIEWER),
     "release": ({"in_review"}, "submitted", Actor.REVIEWER),
     "return": ({"submitted", "in_review"}, "returned", Actor.REVIEWER),
-    "approve": ({"submitted", "in_review"}, "approved", Actor.REVIEWER),
+    "propose": ({"submitted", "in_review"}, "in_notice", Actor.REVIEWER),
+    "withdraw_proposal": ({"in_notice"}, "in_review", Actor.REVIEWER),
+    "approve": ({"submitted", "in_review", "in_notice"}, "approved", Actor.REVIEWER),
     "reject": ({"submitted", "in_review"}, "rejected", Actor.REVIEWER),
 }
 
@@ -36,7 +38,7 @@ def test_it_holds_every_action_of_the_workflow():
 
 def test_it_derives_the_editable_queue_and_decided_states_from_the_table():
     assert set(EDITABLE_STATES) == {"draft", "returned"}
-    assert set(QUEUE_STATES) == {"submitted", "in_review"}
+    assert set(QUEUE_STATES) == {"submitted", "in_review", "in_notice"}
     assert set(DECIDED_STATES) == {"approved", "rejected"}
 
 

@@ -44,6 +44,16 @@ EXAMPLES: dict[str, dict] = {
     "admin_account_changed": {"fields": ["jurisdiction"]},
     "admin_enterprise_created": {"credit_code": OTHER_CODE, "fields": ["name", "credit_code"]},
     "admin_enterprise_changed": {"credit_code": OTHER_CODE, "fields": []},
+    "notice_opened": {"starts_on": "2025-10-09", "ends_on": "2025-10-14", "amount": "1000000.00"},
+    "notice_opened_over_budget": {"starts_on": "2025-10-09", "ends_on": "2025-10-14", "amount": "1000000.00",
+                                  "payer": "park", "year": 2025, "remaining": "500000.50"},
+    "notice_withdrawn": {},
+    "objection_received": {"reference": "YY2025-7K3Q9M"},
+    "objection_upheld": {"reference": "YY2025-7K3Q9M"},
+    "objection_dismissed": {"reference": "YY2025-7K3Q9M"},
+    "payment_recorded": {"amount": "600000.00", "paid_on": "2025-11-20", "reference": "海财拨〔2025〕118号",
+                         "total": "600000.00"},
+    "budget_set": {"payer": "630202", "year": 2025, "amount": "5000000.00"},
 }
 
 

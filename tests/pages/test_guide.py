@@ -43,7 +43,7 @@ def test_it_answers_404_outside_the_20_measures(client, number):
     assert client.get(f"/measures/{number}/guide/").status_code == 404
 
 
-def test_it_lists_the_materials_tiers_and_review_deadline_of_measure_4(client, settings):
+def test_it_lists_the_materials_tiers_and_review_deadline_of_measure_4(client, settings, notices_on):
     settings.REVIEW_DEADLINE_WORKING_DAYS = 7
     page = _page(client, 4)
     materials = element(page, id="materials")

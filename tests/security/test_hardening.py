@@ -32,6 +32,7 @@ from tests.personas import (
     application_facts,
     auth,
     city_admin,
+    finance_officer,
     reviewer,
     submitted,
     upload,
@@ -139,10 +140,21 @@ def json_endpoints(client):
         ("POST", f"/api/v1/applications/{queued}/return", park, note, "note"),
         ("POST", f"/api/v1/applications/{queued}/reject", park, note, "note"),
         ("POST", f"/api/v1/applications/{queued}/approve", park, note, "note"),
+        ("POST", f"/api/v1/applications/{queued}/propose", park, note, "note"),
+        ("POST", f"/api/v1/applications/{queued}/withdraw-proposal", park, note, "note"),
+        ("POST", "/api/v1/objections/1/resolve", park, {"outcome": "dismissed", **note}, "note"),
+        ("POST", "/api/v1/notices/1/objections", None,
+         {"name": "张三" + SURROGATE, "contact": "13800000000", "text": "异议"}, "name"),
+        ("POST", f"/api/v1/applications/{queued}/payments", finance_officer("park"),
+         {"amount_cny": "1.00", "paid_on": "2025-03-01", "reference": "x" + SURROGATE}, "reference"),
+        ("PUT", "/api/v1/budgets/park/2025", city_admin(), {"amount_cny": "1" + SURROGATE}, "amount_cny"),
     ]
 
 
 def _template(path: str) -> str:
+    path = re.sub(r"^/api/v1/budgets/[a-z0-9]+/\d+$", "/api/v1/budgets/{payer}/{year}", path)
+    path = re.sub(r"^/api/v1/objections/\d+", "/api/v1/objections/{objection_id}", path)
+    path = re.sub(r"^/api/v1/notices/\d+", "/api/v1/notices/{notice_id}", path)
     return re.sub(r"/\d+(/|$)", r"/{application_id}\1", path)
 
 

@@ -170,6 +170,12 @@ class Grant(models.Model):
     payer_region = models.CharField(max_length=6, blank=True)
     granted_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        indexes = [
+            # Fund pool and monthly chart: WHERE granted_at in a year (funds.selectors)
+            models.Index(fields=["granted_at"], name="grant_granted_at"),
+        ]
+
     def __str__(self) -> str:
         return f"grant {self.project_code}: {self.amount_cny}"
 

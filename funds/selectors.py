@@ -1,10 +1,10 @@
 """Reads of the fund pool: payments per application, their status, and the figures per payer and
 year that budgets are measured against (DESIGN §11).
 
-A grant is charged to the year of its determination: `paid` and `committed` of year Y are the paid
-and unpaid parts of the grants determined in Y. `in_notice` counts the applications in notice
-proposed in Y; `pipeline` the current queue's estimates (submitted and in review), for the current
-year only. remaining = budget − paid − committed."""
+A grant is charged to the year it was granted (its approval, the day of its determination): `paid`
+and `committed` of year Y are the paid and unpaid parts of the grants of Y. `in_notice` counts the
+applications in notice proposed in Y; `pipeline` the current queue's estimates (submitted and in
+review), for the current year only. remaining = budget − paid − committed."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.models import JURISDICTIONS
-from applications.models import Application, Decision, Determination, Grant, Notice, State
+from applications.models import Application, Grant, Notice, State
 from applications.workflow import UNDECIDED
 from funds.models import Budget, Payment
 
@@ -114,8 +114,8 @@ def fund_pool(year: int, today: dt.date) -> list[PayerFigures]:
     budgets = dict(Budget.objects.filter(year=year).values_list("payer", "amount_cny"))
     granted: dict[str, Decimal] = {}
     paid: dict[str, Decimal] = {}
-    grants = (Grant.objects.filter(application__determination__issued_on__year=year)
-              .annotate(paid=Sum("application__payments__amount_cny")))
+    # One query: WHERE granted_at in year Y (Asia/Shanghai), with the sum of each grant's payments.
+    grants = Grant.objects.filter(granted_at__year=year).annotate(paid=Sum("application__payments__amount_cny"))
     for grant in grants:
         key = payer_of_grant(grant)
         granted[key] = granted.get(key, ZERO) + grant.amount_cny
@@ -141,11 +141,10 @@ def remaining_budget(payer: str, year: int, today: dt.date) -> Decimal | None:
 
 def monthly(year: int) -> list[dict]:
     """Approvals (count and amount granted) and payments (amount) per month of `year`."""
-    approvals = {r["month"]: r for r in Grant.objects.filter(application__determination__issued_on__year=year)
-                 .annotate(month=ExtractMonth("application__determination__issued_on")).values("month")
-                 .annotate(total=Sum("amount_cny"))}
-    counts = {r["month"]: r["n"] for r in Determination.objects.filter(decision=Decision.APPROVED, issued_on__year=year)
-              .annotate(month=ExtractMonth("issued_on")).values("month").annotate(n=Count("pk"))}
+    approvals = {r["month"]: r for r in Grant.objects.filter(granted_at__year=year)
+                 .annotate(month=ExtractMonth("granted_at")).values("month").annotate(total=Sum("amount_cny"))}
+    counts = {r["month"]: r["n"] for r in Application.objects.filter(state=State.APPROVED, decided_at__year=year)
+              .annotate(month=ExtractMonth("decided_at")).values("month").annotate(n=Count("pk"))}
     payments = {r["month"]: r["total"] for r in Payment.objects.filter(paid_on__year=year)
                 .annotate(month=ExtractMonth("paid_on")).values("month").annotate(total=Sum("amount_cny"))}
     return [{"month": m, "approvals": counts.get(m, 0),

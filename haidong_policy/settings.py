@@ -231,6 +231,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MeasureStatusEnum": "eligibility.schemas.MEASURE_STATUSES",
         "CheckStatusEnum": "eligibility.schemas.CHECKS",
+        "NoticeStatusEnum": ["open", "closed", "withdrawn"],
+        "ObjectionStatusEnum": ["open", "upheld", "dismissed"],
+        "ObjectionOutcomeEnum": ["upheld", "dismissed"],
+        "PaymentStatusEnum": ["unpaid", "partly_paid", "paid"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

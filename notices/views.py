@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -64,7 +65,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
     ctx = {
         "page": "notices", "lang": lang, "notices": notices, "count": count, "error": error,
-        "params": params, "today": today,
+        "params": params, "today": today, "notice_days": settings.PUBLIC_NOTICE_WORKING_DAYS,
         "statuses": [("", _("All")), *((k, v) for k, v in STATUS_LABELS.items())],
         "payers": [("", _("All")), *((j, jurisdiction_label(j, lang)) for j in JURISDICTIONS)],
         "years": ["", *range(today.year, 2023, -1)],

@@ -501,10 +501,10 @@ def test_it_sums_up_every_jurisdiction_for_city_admins(client, app):
     html = html_of(client.get(OVERVIEW))
     no_inline_code(html)
     park_row = re.findall(r">(\d+)<", element(html, id="counts-park"))
-    # submitted, in review, returned, approved, rejected, withdrawn, total
-    assert park_row == ["1", "0", "0", "1", "0", "0", "2"]
-    assert re.findall(r">(\d+)<", element(html, id="counts-630203")) == ["1", "0", "0", "0", "0", "0", "1"]
-    assert re.findall(r">(\d+)<", element(html, id="counts-total")) == ["2", "0", "0", "1", "0", "0", "3"]
+    # submitted, in review, returned, in notice, approved, rejected, withdrawn, total
+    assert park_row == ["1", "0", "0", "0", "1", "0", "0", "2"]
+    assert re.findall(r">(\d+)<", element(html, id="counts-630203")) == ["1", "0", "0", "0", "0", "0", "0", "1"]
+    assert re.findall(r">(\d+)<", element(html, id="counts-total")) == ["2", "0", "0", "0", "1", "0", "0", "3"]
     granted_table = text_of(element(html, id="granted"))
     assert "海东工业园区管理委员会" in granted_table and "¥1,000,000.00" in granted_table
     assert "人民币壹佰万元整" in element(html, id="granted-total")

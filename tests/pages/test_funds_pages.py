@@ -88,6 +88,8 @@ def test_it_draws_the_charts_with_the_same_figures_in_tables(client, alice, park
     client.force_login(city_admin())
     page = client.get(reverse("review-overview") + "?year=2025").content.decode()
     assert not INLINE_SCRIPT.search(page)
+    assert page.split("<title>")[1].split("</title>")[0].startswith("统计概览")
+    assert page.count('id="funds"') == 1
     figure = element(page, id="fund-pool-figure")
     assert 'id="fund-pool-chart" src="/budgets/charts/fund-pool.svg?year=2025"' in figure and 'alt="' in figure
     assert "1,000,000.00" in element(page, id="pool-park")

@@ -122,6 +122,8 @@ def _next_step(step: str) -> str:
 def my_applications(request: HttpRequest) -> HttpResponse:
     if request.user.is_system_admin:  # accounts only, in the Django admin
         return redirect("admin:index")
+    if request.user.is_finance:  # finance officers work from their payments
+        return redirect("payments")
     if not request.user.is_enterprise:  # reviewers and city admins work from their queue
         return redirect("review-queue")
     lang = _lang(request)

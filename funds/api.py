@@ -59,7 +59,12 @@ class PaymentsView(APIView):
     @extend_schema(operation_id="payments_list", summary="Payments (拨付) of an application's grant",
                    description="Whoever may see the application: the enterprise, its reviewers, city admins, "
                                "and the finance officers of its jurisdiction once it is granted.",
-                   responses={200: PaymentsOut, **PROBLEMS})
+                   responses={200: PaymentsOut, **PROBLEMS},
+                   examples=[OpenApiExample("partly paid", response_only=True, value={
+                       "amount_cny": "1000000.00", "paid_cny": "600000.00", "unpaid_cny": "400000.00",
+                       "status": "partly_paid", "payments": [{
+                           "id": 1, "amount_cny": "600000.00", "paid_on": "2025-11-20",
+                           "reference": "海财拨〔2025〕118号", "recorded_at": "2025-11-20T15:02:11+08:00"}]})])
     def get(self, request, application_id: int):
         application = application_get(request.user, application_id)
         return Response(payments_dict(selectors.payments_of(application)))
@@ -119,7 +124,11 @@ class BudgetsView(APIView):
                    description="A grant is charged to the year of its determination. remaining = budget − paid − "
                                "committed; in notice and pipeline are shown beside it.",
                    parameters=[OpenApiParameter("year", int, description="Default: this year")],
-                   responses={200: BudgetsOut, **PROBLEMS})
+                   responses={200: BudgetsOut, **PROBLEMS},
+                   examples=[OpenApiExample("fund pool", response_only=True, value={"year": 2025, "results": [{
+                       "payer": "park", "name": "海东工业园区管理委员会", "year": 2025, "budget_cny": "5000000.00",
+                       "paid_cny": "1000000.00", "committed_cny": "2000000.00", "in_notice_cny": "1000000.00",
+                       "pipeline_cny": "2000000.00", "remaining_cny": "2000000.00"}]})])
     def get(self, request):
         _city_admin(request)
         today = timezone.localdate()

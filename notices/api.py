@@ -35,7 +35,14 @@ class NoticeListView(APIView):
     @extend_schema(operation_id="notices_list", summary="Public notices (公示) of proposed grants",
                    description="Open notices first, then closed, then withdrawn; newest first within each.",
                    parameters=query_parameters(selectors.NoticeFilters),
-                   responses={200: NoticePageOut, **PROBLEMS})
+                   responses={200: NoticePageOut, **PROBLEMS},
+                   examples=[OpenApiExample("notices", response_only=True, value={
+                       "count": 1, "next": None, "previous": None, "results": [{
+                           "id": 7, "enterprise_name": "青海示例算力科技有限公司",
+                           "project_name": "乐都绿色算力中心一期",
+                           "amount_cny": "1000000.00", "amount_capitals": "人民币壹佰万元整", "payer": "park",
+                           "payer_name": "海东工业园区管理委员会", "starts_on": "2025-10-09", "ends_on": "2025-10-14",
+                           "status": "open"}]})])
     def get(self, request):
         filters = selectors.notice_filters(request.query_params)
         today = timezone.localdate()
@@ -51,7 +58,9 @@ class ObjectionCreateView(APIView):
     @extend_schema(operation_id="notices_object", summary="Object to an open notice (anyone; 10 an hour)",
                    request=ObjectionIn, responses={201: ObjectionOut, **PROBLEMS},
                    examples=[OpenApiExample("objection", request_only=True, value={
-                       "name": "张三", "contact": "zhangsan@example.com", "text": "该项目设备投资额与实际不符。"})])
+                       "name": "张三", "contact": "zhangsan@example.com", "text": "该项目设备投资额与实际不符。"}),
+                             OpenApiExample("received", response_only=True, status_codes=["201"],
+                                            value={"id": 3, "reference": "YY2025-7K3Q9M", "status": "open"})])
     def post(self, request, notice_id: int):
         body = read_json(request)
         if not isinstance(body, dict):

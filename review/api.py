@@ -181,7 +181,8 @@ class WithdrawProposalView(APIView):
 
     @extend_schema(operation_id="review_withdraw_proposal",
                    summary="Withdraw a proposal (note required): the notice is withdrawn, back to in_review",
-                   request=NoteIn, responses={200: ApplicationOut, **PROBLEMS})
+                   request=NoteIn, responses={200: ApplicationOut, **PROBLEMS},
+                   examples=[OpenApiExample("withdraw", request_only=True, value={"note": "需补充投资审计报告"})])
     def post(self, request, application_id: int):
         note = optional_text(read_optional_json(request, ("note",)), "note", required=True)
         services.application_withdraw_proposal(application_id=application_id, reviewer=request.user, note=note)

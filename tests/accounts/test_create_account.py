@@ -47,6 +47,12 @@ def test_it_creates_reviewers_and_city_admins():
     assert User.objects.get(username="city").role == "city_admin"
 
 
+def test_it_creates_finance_officers_of_one_jurisdiction():
+    create("pay", "--password", PASSWORD, "--role", "finance", "--jurisdiction", "630202")
+    user = User.objects.get(username="pay")
+    assert (user.role, user.jurisdiction, user.is_finance, user.is_reviewer) == ("finance", "630202", True, False)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -55,6 +61,7 @@ def test_it_creates_reviewers_and_city_admins():
         (["--role", "enterprise", "--credit-code", "91630100MA7XN00014", "--enterprise-name", "x"],
          "registered_region"),
         (["--role", "reviewer"], "--jurisdiction"),
+        (["--role", "finance"], "--jurisdiction"),
     ],
 )
 def test_it_refuses_bad_accounts_with_a_message(args, message):

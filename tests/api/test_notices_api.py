@@ -247,3 +247,25 @@ def test_it_lists_notices_ending_today_and_overdue_ones_without_changing_anythin
     assert "ending today (2025-03-10): 0" in text and "waiting for a decision: 2" in text
     assert f"#{first.pk} " in text and "ready to issue" in text and "1 objection(s) unresolved" in text
     assert set(Application.objects.values_list("state", flat=True)) == {"in_notice"}
+
+
+NEW_OPERATIONS = [
+    ("post", "/api/v1/applications/{application_id}/propose"),
+    ("post", "/api/v1/applications/{application_id}/withdraw-proposal"),
+    ("post", "/api/v1/objections/{objection_id}/resolve"),
+    ("get", "/api/v1/notices"),
+    ("post", "/api/v1/notices/{notice_id}/objections"),
+    ("get", "/api/v1/applications/{application_id}/payments"),
+    ("post", "/api/v1/applications/{application_id}/payments"),
+    ("get", "/api/v1/budgets"),
+    ("put", "/api/v1/budgets/{payer}/{year}"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), NEW_OPERATIONS)
+def test_it_documents_every_new_operation_with_an_example(client, method, path):
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()
+    operation = schema["paths"][path][method]
+    bodies = [operation.get("requestBody", {}).get("content", {}).get("application/json", {})]
+    bodies += [r.get("content", {}).get("application/json", {}) for r in operation["responses"].values()]
+    assert operation.get("summary") and any(b.get("examples") for b in bodies), (method, path)

@@ -85,7 +85,9 @@ def review_queue_for(user: User, filters: QueueFilters, today: dt.date) -> Query
         qs = qs.filter(submitted_at__lt=_day_start(filters.submitted_to + dt.timedelta(days=1)))
     if filters.overdue is not None:
         cutoff = overdue_before(today)
-        qs = qs.filter(submitted_at__lt=cutoff) if filters.overdue else qs.filter(submitted_at__gte=cutoff)
+        # The review deadline runs until the proposal: the public notice (公示) is not review time.
+        late = Q(submitted_at__lt=cutoff) & ~Q(state=State.IN_NOTICE)
+        qs = qs.filter(late) if filters.overdue else qs.exclude(late)
     if filters.q:
         term = filters.q
         qs = qs.filter(Q(enterprise__name__icontains=term) | Q(enterprise__credit_code__istartswith=term)
@@ -108,9 +110,12 @@ def with_notice(qs: QuerySet[Application]) -> QuerySet[Application]:
 
 
 def waiting(application: Application, today: dt.date) -> tuple[int, bool]:
-    """(working days waiting since submission, overdue)."""
+    """(working days waiting since submission, overdue). In public notice it is not overdue: the
+    review deadline runs until the proposal."""
     if application.submitted_at is None:
         return 0, False
+    if application.state == State.IN_NOTICE:
+        return workdays.between(timezone.localdate(application.submitted_at), today), False
     days = workdays.between(timezone.localdate(application.submitted_at), today)
     return days, days > settings.REVIEW_DEADLINE_WORKING_DAYS
 
@@ -126,5 +131,6 @@ def city_overview(today: dt.date) -> dict:
                    .annotate(total=Sum("amount_cny"), n=Count("id")).order_by("payer_kind", "payer_region"))
     pending = list(Application.objects.filter(in_queue=1, tier__gt=0).values("jurisdiction")
                    .annotate(total=Sum("estimated_amount_cny"), n=Count("id")).order_by("jurisdiction"))
-    overdue = Application.objects.filter(in_queue=1, submitted_at__lt=overdue_before(today)).count()
+    overdue = (Application.objects.filter(in_queue=1, submitted_at__lt=overdue_before(today))
+               .exclude(state=State.IN_NOTICE).count())
     return {"counts": counts, "granted": granted, "pending": pending, "overdue": overdue}

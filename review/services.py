@@ -156,6 +156,12 @@ def application_propose(*, application_id: int, reviewer: User, note: str = "",
     if measure4.status is not Status.ELIGIBLE:
         raise _refused(application, "nothing_to_notice", _(
             "Article 4 grants nothing here, so there is nothing to notice: approve or reject directly."))
+    # 第4条 is one-time per project: one grant, so one notice at a time for a project code.
+    if (application.project_code and Application.objects.filter(project_code=application.project_code,
+                                                                state=State.IN_NOTICE).exists()):
+        raise _refused(application, "project_in_notice", _(
+            "Another application for project %(code)s is in public notice: its grant is decided first.")
+            % {"code": application.project_code})
     evaluation = freeze(application, Evaluation.Kind.PROPOSAL, evaluated, recognized_investment)
     today = timezone.localdate()
     starts_on, ends_on = notices.period(today)

@@ -269,3 +269,19 @@ def test_it_documents_every_new_operation_with_an_example(client, method, path):
     bodies = [operation.get("requestBody", {}).get("content", {}).get("application/json", {})]
     bodies += [r.get("content", {}).get("application/json", {}) for r in operation["responses"].values()]
     assert operation.get("summary") and any(b.get("examples") for b in bodies), (method, path)
+
+
+def test_it_notices_one_application_per_project_at_a_time(client, alice, park):
+    first, second = submitted(alice), submitted(alice)  # the same project code
+    assert app_action(client, first, "propose", park).status_code == 200
+    assert problem(app_action(client, second, "propose", park), 409)["code"] == "project_in_notice"
+
+
+def test_it_does_not_count_the_notice_as_review_time(client, alice, park):
+    app = submitted(alice)
+    app_action(client, app, "propose", park)
+    with at("2025-04-30"):  # long after the review deadline of 10 working days
+        rows = client.get("/api/v1/review/queue", **auth(park)).json()["results"]
+        assert [(r["id"], r["overdue"], r["ready_to_issue"]) for r in rows] == [(app.pk, False, True)]
+        assert client.get("/api/v1/review/queue", {"overdue": "true"}, **auth(park)).json()["count"] == 0
+        assert client.get("/api/v1/review/queue", {"overdue": "false"}, **auth(park)).json()["count"] == 1

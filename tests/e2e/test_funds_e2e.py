@@ -63,6 +63,7 @@ def test_it_walks_a_grant_from_proposal_through_notice_and_objection_to_paid(liv
     fits(public)
     shot(public, "funds-02-public-notices")
     card.get_by_role("link", name="对此公示提出异议").click()
+    public.wait_for_load_state("load")  # the stylesheet too: it places the honeypot
     assert public.locator("#f-website").bounding_box()["x"] < 0  # the honeypot is off screen, not for people
     by_name(public, "name").fill("张三")
     by_name(public, "contact").fill("zhangsan@example.com")

@@ -15,7 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.forms import ENTERPRISE_FIELDS, RegistrationForm
 from accounts.services import enterprise_errors, enterprise_register, password_changed
-from kernel.pages import invalid_into
+from kernel.pages import invalid_into, throttled
 from kernel.problems import problem
 from kernel.throttling import CurrentRate
 from measures import messages
@@ -55,14 +55,9 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("my-applications")
     lang = messages.language(getattr(request, "LANGUAGE_CODE", None))
-    throttle = RegistrationThrottle()
-    if request.method == "POST" and not throttle.allow_request(request, None):
-        wait = round(throttle.wait() or 60)
-        response = render(request, "429.html", {"detail": _(
-            "Too many registrations from your address. Please try again in %(minutes)s minutes.") % {
-            "minutes": max(1, round(wait / 60))}}, status=429)
-        response["Retry-After"] = str(wait)
-        return response
+    if request.method == "POST" and (refused := throttled(request, RegistrationThrottle(), _(
+            "Too many registrations from your address. Please try again in %(minutes)s minutes."))):
+        return refused
     if request.method == "POST":
         form = RegistrationForm(request.POST, lang=lang)
         if form.is_valid():

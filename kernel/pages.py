@@ -18,13 +18,24 @@ from django import forms
 from django.contrib import messages as notices
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kernel.errors import DomainError, Invalid, NotAllowed, NotFound, Unavailable, WrongState
 from kernel.forms import field_for_path
 from measures import messages
 from measures.facts import FactsError
+
+
+def throttled(request: HttpRequest, throttle, detail: str) -> HttpResponse | None:
+    """None when `throttle` lets the request through; else the 429 page with Retry-After, `detail`
+    saying the wait in minutes (`%(minutes)s`). Counts only the requests it is asked about."""
+    if throttle.allow_request(request, None):
+        return None
+    wait = round(throttle.wait() or 60)
+    response = render(request, "429.html", {"detail": detail % {"minutes": max(1, round(wait / 60))}}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def nothing_changed() -> str:

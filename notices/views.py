@@ -20,7 +20,7 @@ from accounts.models import JURISDICTIONS
 from applications.models import Notice
 from eligibility.presentation import capitals, figures
 from kernel.errors import Invalid, WrongState
-from kernel.pages import invalid_into
+from kernel.pages import invalid_into, throttled
 from measures import messages
 from notices import selectors, services
 from notices.forms import ObjectionForm
@@ -86,14 +86,9 @@ def notice_object(request: HttpRequest, notice_id: int) -> HttpResponse:
     form = ObjectionForm(request.POST if request.method == "POST" else None, lang=lang)
     ctx = {"page": "notices", "card": notice_card(notice, today), "form": form, "closed": False}
     if request.method == "POST":
-        throttle = ObjectionThrottle()
-        if not throttle.allow_request(request, None):
-            wait = round(throttle.wait() or 3600)
-            response = render(request, "429.html", {"detail": _(
-                "Too many objections from your address. Please try again in %(minutes)s minutes.") % {
-                "minutes": max(1, round(wait / 60))}}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+        if refused := throttled(request, ObjectionThrottle(), _(
+                "Too many objections from your address. Please try again in %(minutes)s minutes.")):
+            return refused
         if form.is_robot:  # the honeypot was filled in: answered as received, nothing stored
             return render(request, "notices/objected.html", {"page": "notices", "card": ctx["card"],
                                                              "reference": None})

@@ -38,10 +38,19 @@ def locked(application_id: int) -> Application:
     return application
 
 
+def existing(application_id: int) -> Application:
+    """The application (unlocked), or NotFound: for a permission check before the input is read."""
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None:
+        raise NotFound(_("No such application."))
+    return application
+
+
 def refusal(application: Application, user: User) -> NotAllowed | NotFound:
     """NotAllowed for what the user may see but not do; NotFound for what it may not even see. A
     finance officer works its jurisdiction's applications, and may never review them: NotAllowed."""
-    if user.is_authenticated and user.is_finance and application.jurisdiction == user.jurisdiction:
+    if (user.is_authenticated and user.is_finance and application.jurisdiction == user.jurisdiction
+            and application.submitted_at is not None):  # a draft is the enterprise's alone
         return NotAllowed(_("Finance officers record payments; they do not review applications."))
     if applications_visible_to(user).filter(pk=application.pk).exists():
         return NotAllowed(_("You may not do this with this application."))

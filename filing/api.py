@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import selectors
-from applications.models import Application, Attachment
+from applications.models import Application, Attachment, Objection
 from applications.notices import open_objections
 from applications.transitions import NOTE_MAX
 from applications.workflow import State
@@ -89,7 +89,15 @@ def application_dict(app: Application, request) -> dict:
         "determination": determination_dict(app.determination, request) if hasattr(app, "determination") else None,
         "notice": notice_dict(app),
         "payments": payments_dict(payments_of(app)),
+        "objections": objections_list(app) if request.user.is_reviewer or request.user.is_city_admin else None,
     }
+
+
+def objections_list(app: Application) -> list[dict]:
+    return [{"id": o.pk, "notice_id": o.notice_id, "reference": o.reference, "name": o.name, "contact": o.contact,
+             "text": o.text, "created_at": _time(o.created_at), "status": o.status,
+             "resolution_note": o.resolution_note, "resolved_at": _time(o.resolved_at)}
+            for o in Objection.objects.filter(notice__application=app).order_by("created_at", "pk")]
 
 
 def notice_dict(app: Application) -> dict | None:

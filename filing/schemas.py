@@ -78,6 +78,19 @@ class ApplicationNoticeOut(_Out):
     open_objections: int = Field(ge=0, description="Objections not yet resolved")
 
 
+class ObjectionDetailOut(_Out):
+    id: int
+    notice_id: int
+    reference: str
+    name: str
+    contact: str
+    text: str
+    created_at: dt.datetime
+    status: Literal["open", "upheld", "dismissed"]
+    resolution_note: str
+    resolved_at: dt.datetime | None
+
+
 class ApplicationOut(ApplicationSummaryOut):
     facts: dict = Field(description="The stored facts (DESIGN §4 without as_of)")
     evaluations: list[EvaluationRecordOut]
@@ -86,6 +99,9 @@ class ApplicationOut(ApplicationSummaryOut):
     determination: DeterminationOut | None
     notice: ApplicationNoticeOut | None = Field(description="The latest public notice (公示) of its grant")
     payments: PaymentsOut = Field(description="Payments (拨付) of its grant")
+    objections: list[ObjectionDetailOut] | None = Field(
+        description="Objections to its notices, with the objectors' contact: for its reviewers and city admins "
+                    "(who resolve them with POST /api/v1/objections/{id}/resolve); null for everyone else")
 
 
 class Page(_Out):

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from applications import transitions
 from applications.selectors import application_get
 from funds import selectors, services
 from funds.schemas import BudgetIn, BudgetOut, BudgetsOut, PaymentIn, PaymentsOut
@@ -78,6 +79,7 @@ class PaymentsView(APIView):
                    examples=[OpenApiExample("payment", request_only=True, value={
                        "amount_cny": "600000.00", "paid_on": "2025-11-20", "reference": "海财拨〔2025〕118号"})])
     def post(self, request, application_id: int):
+        services.payment_allowed(transitions.existing(application_id), request.user)
         body = _object(request, ("amount_cny", "paid_on", "reference"), ("amount_cny", "paid_on", "reference"))
         errors = []
         try:
@@ -112,9 +114,10 @@ def _city_admin(request) -> None:
 def budget_year(value, today: dt.date) -> int:
     if value in (None, ""):
         return today.year
-    if not str(value).isdigit() or int(value) not in services.BUDGET_YEARS:
+    year = services.budget_year(str(value))
+    if year is None:
         raise Invalid([{"field": "year", "code": "out_of_range"}], "invalid year")
-    return int(value)
+    return year
 
 
 class BudgetsView(APIView):

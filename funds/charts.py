@@ -10,10 +10,8 @@ from decimal import Decimal
 from functools import cache
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display: render to files only
 from matplotlib import font_manager
-from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 
 from funds.selectors import PayerFigures
 
@@ -33,10 +31,22 @@ def _font() -> str:
     return CJK
 
 
+def _figure(width: float, height: float):
+    """A figure of its own (no pyplot: no global state shared between threads), in the CJK font."""
+    _configure()
+    figure = Figure(figsize=(width, height), dpi=100)
+    return figure, figure.subplots()
+
+
+@cache
+def _configure() -> None:
+    # Set once per process and never changed: the font, text as paths, a fixed id salt.
+    matplotlib.rcParams.update({"font.family": _font(), "svg.fonttype": "path", "svg.hashsalt": "haidong"})
+
+
 def _svg(figure) -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
     return out.getvalue()
 
 
@@ -48,8 +58,7 @@ def _wan(amount: Decimal | None) -> float:
 def fund_pool_svg(figures: list[PayerFigures], labels: dict[str, str], title: str) -> bytes:
     """Per payer, stacked bars of paid / committed / in notice / pipeline (万元), the budget as a
     black line across its bar."""
-    plt.rcParams.update({"font.family": _font(), "svg.fonttype": "path", "svg.hashsalt": "haidong"})
-    figure, axes = plt.subplots(figsize=(8, 0.6 * len(figures) + 1.6), dpi=100)
+    figure, axes = _figure(8, 0.6 * len(figures) + 1.6)
     names = [f.payer for f in figures]
     left = [0.0] * len(figures)
     for (key, label), colour in zip(labels["series"], COLOURS, strict=True):
@@ -74,8 +83,7 @@ def fund_pool_svg(figures: list[PayerFigures], labels: dict[str, str], title: st
 
 def monthly_svg(months: list[dict], labels: dict[str, str], title: str) -> bytes:
     """Per month, the amount granted by approvals and the amount paid (万元), side by side."""
-    plt.rcParams.update({"font.family": _font(), "svg.fonttype": "path", "svg.hashsalt": "haidong"})
-    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=100)
+    figure, axes = _figure(8, 3.2)
     xs = list(range(1, 13))
     axes.bar([x - 0.2 for x in xs], [_wan(m["granted"]) for m in months], width=0.4, color=COLOURS[1],
              label=labels["granted"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 
 from eligibility.presentation import capitals, figures
@@ -55,11 +53,6 @@ def status_label(status: str | None, lang: str) -> str:
         return ""
     zh, en = PaymentStatus.LABELS[status]
     return en if lang == "en" else zh
-
-
-def amount_words(amount: Decimal | None) -> dict:
-    return {"figures": figures(amount) if amount is not None else None,
-            "capitals": capitals(amount) if amount is not None else None}
 
 
 def payments_context(payments, lang: str) -> dict:

@@ -2,9 +2,9 @@
 year that budgets are measured against (DESIGN §11).
 
 A grant is charged to the year it was granted (its approval, the day of its determination): `paid`
-and `committed` of year Y are the paid and unpaid parts of the grants of Y. `in_notice` counts the
-applications in notice proposed in Y; `pipeline` the current queue's estimates (submitted and in
-review), for the current year only. remaining = budget − paid − committed."""
+and `committed` of year Y are the paid and unpaid parts of the grants of Y. `in_notice` (the grants
+in public notice) and `pipeline` (the estimates of the applications submitted and in review) are
+what is on its way now: the current year's only. remaining = budget − paid − committed."""
 
 from __future__ import annotations
 
@@ -120,11 +120,11 @@ def fund_pool(year: int, today: dt.date) -> list[PayerFigures]:
         key = payer_of_grant(grant)
         granted[key] = granted.get(key, ZERO) + grant.amount_cny
         paid[key] = paid.get(key, ZERO) + min(grant.paid or ZERO, grant.amount_cny)
-    in_notice = _by_payer(Notice.objects.filter(application__state=State.IN_NOTICE, withdrawn_at__isnull=True,
-                                                proposed_at__year=year).values("payer", "amount_cny"),
-                          "payer", "amount_cny")
+    in_notice: dict[str, Decimal] = {}
     pipeline: dict[str, Decimal] = {}
-    if year == today.year:
+    if year == today.year:  # what is on its way now, to be charged to the year it is granted
+        in_notice = _by_payer(Notice.objects.filter(application__state=State.IN_NOTICE, withdrawn_at__isnull=True)
+                              .values("payer", "amount_cny"), "payer", "amount_cny")
         pipeline = _by_payer(Application.objects.filter(state__in=UNDECIDED, estimated_amount_cny__gt=0)
                              .values("jurisdiction").annotate(total=Sum("estimated_amount_cny")),
                              "jurisdiction", "total")
@@ -134,9 +134,8 @@ def fund_pool(year: int, today: dt.date) -> list[PayerFigures]:
             for p in PAYERS]
 
 
-def remaining_budget(payer: str, year: int, today: dt.date) -> Decimal | None:
-    figures = next(f for f in fund_pool(year, today) if f.payer == payer)
-    return figures.remaining
+def payer_figures(payer: str, year: int, today: dt.date) -> PayerFigures:
+    return next(f for f in fund_pool(year, today) if f.payer == payer)
 
 
 def monthly(year: int) -> list[dict]:

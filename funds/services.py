@@ -4,6 +4,7 @@ One transaction each; refusals are domain errors (kernel.errors)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,6 +23,13 @@ from kernel.errors import Invalid, NotAllowed, NotFound, WrongState
 REFERENCE_MAX = 100
 # The measures are in force 2024-07-01 to 2029-06-30 (第二十条); payments may trail the last grants.
 BUDGET_YEARS = range(2024, 2032)
+
+
+def budget_year(raw: str | None) -> int | None:
+    """A budget year from a query string: four ASCII digits within BUDGET_YEARS, else None."""
+    if raw and re.fullmatch(r"[0-9]{4}", raw) and int(raw) in BUDGET_YEARS:
+        return int(raw)
+    return None
 
 
 def _payment_input(*, amount: Decimal, paid_on: dt.date, reference: str, issued_on: dt.date) -> str:
@@ -48,14 +56,21 @@ def reference_errors(reference: str) -> list[dict[str, str]]:
     return []
 
 
+def payment_allowed(application, user: User) -> None:
+    """Only a finance officer of the application's jurisdiction records its payments: else
+    NotAllowed for who may see it, NotFound for who may not (checked before the input is read)."""
+    if not (user.is_authenticated and user.is_finance and application.jurisdiction == user.jurisdiction
+            and application.submitted_at is not None):  # a draft is the enterprise's alone
+        raise transitions.refusal(application, user)
+
+
 @transaction.atomic
 def payment_record(*, application_id: int, user: User, amount: Decimal, paid_on: dt.date,
                    reference: str) -> Payment:
     """Record one payment of a granted amount. The application row stays locked until commit, so
     two payments recorded at once are summed one after the other and never exceed the amount."""
     application = transitions.locked(application_id)
-    if not (user.is_authenticated and user.is_finance and application.jurisdiction == user.jurisdiction):
-        raise transitions.refusal(application, user)
+    payment_allowed(application, user)
     grant = Grant.objects.filter(application=application).first()
     if application.state != State.APPROVED or grant is None:
         label = str(State(application.state).label)

@@ -36,8 +36,8 @@ def _lang(request: HttpRequest) -> str:
 
 
 def _year(request: HttpRequest, today: dt.date) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and int(raw) in services.BUDGET_YEARS else today.year
+    """The year asked for, or this year when none (or none that budgets have) is asked for."""
+    return services.budget_year(request.GET.get("year")) or today.year
 
 
 def _require(request: HttpRequest, allowed: bool, message: str) -> None:
@@ -117,6 +117,12 @@ def budgets(request: HttpRequest) -> HttpResponse:
     _city_admin(request)
     lang = _lang(request)
     today = timezone.localdate()
+    if request.method == "POST" and request.GET.get("year") and not services.budget_year(request.GET["year"]):
+        notices.error(request, _("There is no budget year %(year)s: budgets are set for %(first)s to %(last)s. "
+                                 "Nothing was changed.") % {"year": request.GET["year"][:10],
+                                                            "first": services.BUDGET_YEARS[0],
+                                                            "last": services.BUDGET_YEARS[-1]})
+        return redirect("budgets")
     year = _year(request, today)
     pool = selectors.fund_pool(year, today)
     payers = [(f.payer, presentation.payer_label(f.payer, lang), f"{f.budget:.2f}" if f.budget is not None else "")

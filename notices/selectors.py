@@ -7,12 +7,11 @@ import datetime as dt
 from typing import Literal
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accounts.models import JURISDICTIONS
 from applications.models import Notice
-from kernel.errors import Invalid, NotFound
+from kernel.errors import Invalid
 
 
 class NoticeFilters(BaseModel):
@@ -21,7 +20,7 @@ class NoticeFilters(BaseModel):
     status: Literal["open", "closed", "withdrawn"] | None = None
     payer: Literal[JURISDICTIONS] | None = None  # type: ignore[valid-type]
     year: int | None = Field(default=None, ge=2024, le=2100)
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=1_000_000)
 
 
 def notice_filters(params) -> NoticeFilters:
@@ -54,13 +53,6 @@ def notice_list(filters: NoticeFilters, today: dt.date) -> QuerySet[Notice]:
     rank = Case(When(_open(today), then=Value(0)), When(withdrawn_at__isnull=True, then=Value(1)), default=Value(2),
                 output_field=IntegerField())
     return qs.annotate(rank=rank).order_by("rank", "-proposed_at", "-pk")
-
-
-def notice_get(notice_id: int) -> Notice:
-    notice = Notice.objects.filter(pk=notice_id).first()
-    if notice is None:
-        raise NotFound(_("No such notice."))
-    return notice
 
 
 def recent_notices(limit: int = 50) -> QuerySet[Notice]:

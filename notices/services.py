@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Notice, Objection
+from applications.models import Application, Notice, Objection
 from audit import services as audit
 from determinations.services import CODE_ALPHABET
 from kernel.errors import Invalid, NotFound, WrongState
@@ -48,9 +48,13 @@ def new_reference(year: int) -> str:
 
 @transaction.atomic
 def objection_submit(*, notice_id: int, name: str, contact: str, text: str) -> Objection:
-    notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+    notice = Notice.objects.filter(pk=notice_id).first()
     if notice is None:
         raise NotFound(_("No such notice."))
+    # The application's row lock, as approval takes it: an objection and an approval at the end of
+    # the period happen one after the other, so none arrives unseen after the approval's check.
+    Application.objects.select_for_update().filter(pk=notice.application_id).first()
+    notice.refresh_from_db()
     today = timezone.localdate()
     status = notice.status_on(today)
     if status != Notice.Status.OPEN:

@@ -121,12 +121,16 @@ class NoticeFeed(Feed):
         return selectors.recent_notices()
 
     def item_title(self, notice: Notice) -> str:
-        return f"{notice.enterprise_name} {notice.project_name}：拟补助 {figures(notice.amount_cny)}"
+        withdrawn = "（已撤回）" if notice.withdrawn_at else ""
+        return f"{notice.enterprise_name} {notice.project_name}：拟补助 {figures(notice.amount_cny)}{withdrawn}"
 
     def item_description(self, notice: Notice) -> str:
+        withdrawn = ""
+        if notice.withdrawn_at:
+            withdrawn = f"该公示已于 {timezone.localtime(notice.withdrawn_at):%Y-%m-%d} 撤回。"
         return (f"{notice.enterprise_name}，{notice.project_name}，拟补助{capitals(notice.amount_cny)}"
                 f"（{figures(notice.amount_cny)}），资金承担单位：{notice.payer_name}；"
-                f"公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}。")
+                f"公示期 {notice.starts_on:%Y-%m-%d} 至 {notice.ends_on:%Y-%m-%d}。{withdrawn}")
 
     def item_link(self, notice: Notice) -> str:
         return reverse("notices") + f"#notice-{notice.pk}"

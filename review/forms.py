@@ -133,8 +133,10 @@ class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, widget=forms.RadioSelect, choices=[
         ("dismissed", _("Dismissed: the notice stands")),
         ("upheld", _("Upheld: withdraw the notice and review the application again"))])
-    note = forms.CharField(label=_("Findings (required; sent to the objector if an email was given)"), required=False,
-                           max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("Findings (required)"), required=False, max_length=NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 3}), help_text=_(
+                               "Sent to the objector (if an email was given) and, when upheld, to the enterprise: "
+                               "do not name the objector."))
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("auto_id", FIELD_ID)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from accounts.models import User
 from applications import workdays
 from applications.models import Application, Grant, Notice, Objection, State, Transition
-from applications.workflow import QUEUE_STATES
+from applications.workflow import QUEUE_STATES, UNDECIDED
 from kernel.errors import Invalid, NotAllowed
 from measures.facts import field_errors
 
@@ -102,8 +102,8 @@ def with_notice(qs: QuerySet[Application]) -> QuerySet[Application]:
     """The current notice's last day and its unresolved objections, as subqueries on the row (the
     queue's 公示 column and objection badge, still one query)."""
     current = Notice.objects.filter(application=OuterRef("pk"), withdrawn_at__isnull=True)
-    objections = (Objection.objects.filter(notice__application=OuterRef("pk"), notice__withdrawn_at__isnull=True,
-                                           status=Objection.Outcome.OPEN)
+    # Every unresolved objection, also to a notice since withdrawn: each waits for a resolution.
+    objections = (Objection.objects.filter(notice__application=OuterRef("pk"), status=Objection.Outcome.OPEN)
                   .order_by().values("notice__application").annotate(n=Count("pk")).values("n"))
     return qs.annotate(notice_ends_on=Subquery(current.order_by("-proposed_at", "-pk").values("ends_on")[:1]),
                        open_objections=Coalesce(Subquery(objections), 0))
@@ -129,7 +129,7 @@ def city_overview(today: dt.date) -> dict:
         counts.setdefault(row["jurisdiction"], {})[row["state"]] = row["n"]
     granted = list(Grant.objects.values("payer_kind", "payer_region")
                    .annotate(total=Sum("amount_cny"), n=Count("id")).order_by("payer_kind", "payer_region"))
-    pending = list(Application.objects.filter(in_queue=1, tier__gt=0).values("jurisdiction")
+    pending = list(Application.objects.filter(in_queue=1, state__in=UNDECIDED, tier__gt=0).values("jurisdiction")
                    .annotate(total=Sum("estimated_amount_cny"), n=Count("id")).order_by("jurisdiction"))
     overdue = (Application.objects.filter(in_queue=1, submitted_at__lt=overdue_before(today))
                .exclude(state=State.IN_NOTICE).count())

@@ -22,7 +22,7 @@ from applications.notifications import notify_enterprise, notify_objector
 from applications.workflow import Actor
 from audit import services as audit
 from determinations.services import determination_issue
-from funds.selectors import remaining_budget
+from funds.selectors import payer_figures
 from kernel.errors import Invalid, NotFound, WrongState
 from measures.facts import parse_facts
 from measures.outcome import MeasureOutcome, Status
@@ -78,10 +78,7 @@ def application_approve(*, application_id: int, reviewer: User, note: str = "",
     as_of = filing_date(application)
     evaluated = evaluate_application(application, as_of=as_of, recognized_investment=recognized_investment)
     measure4 = evaluated.result.measure(4)
-    if (measure4.status is Status.ELIGIBLE and application.state != State.IN_NOTICE
-            and notices.notices_enabled()):
-        raise _refused(application, "notice_required", _(
-            "A grant is publicly noticed before it is approved: propose it for public notice first."))
+    _notice_first(application, measure4)
     if measure4.status is Status.ELIGIBLE and not _grant(application, measure4):
         evaluated = evaluate_application(application, as_of=as_of, recognized_investment=recognized_investment,
                                          already_granted=True)
@@ -117,6 +114,22 @@ def _grant(application: Application, measure4: MeasureOutcome) -> bool:
     return True
 
 
+def _notice_first(application: Application, measure4: MeasureOutcome) -> None:
+    """With notices on, a grant is approved only after its notice (409 notice_required)."""
+    if measure4.status is Status.ELIGIBLE and application.state != State.IN_NOTICE and notices.notices_enabled():
+        raise _refused(application, "notice_required", _(
+            "A grant is publicly noticed before it is approved: propose it for public notice first."))
+
+
+def require_notice(application: Application, recognized_investment: Decimal | None) -> None:
+    """For the review page, before it asks to confirm an approval: `WrongState` (notice_required)
+    when the approval would grant 第4条 without a notice."""
+    if application.state != State.IN_NOTICE and notices.notices_enabled():
+        evaluated = evaluate_application(application, as_of=filing_date(application),
+                                         recognized_investment=recognized_investment)
+        _notice_first(application, evaluated.result.measure(4))
+
+
 def _refused(application: Application, code: str, detail: str) -> WrongState:
     label = str(State(application.state).label)
     return WrongState(detail, state=application.state, state_label=label, object_id=application.pk, code=code)
@@ -146,6 +159,7 @@ def application_propose(*, application_id: int, reviewer: User, note: str = "",
     """Propose the grant of 第4条 for public notice (公示): re-evaluated with the recognised
     investment, frozen, and noticed for PUBLIC_NOTICE_WORKING_DAYS from the next working day. Beyond
     the payer's remaining budget it is still proposed, with a warning in the audit log (DESIGN §11)."""
+    _lock_project(application_id)
     application = transitions.begin(application_id, reviewer, "propose")
     note = approval_input(application, note=note, recognized_investment=recognized_investment)
     if not notices.notices_enabled():
@@ -174,7 +188,9 @@ def application_propose(*, application_id: int, reviewer: User, note: str = "",
         recognized_investment_cny=recognized_investment, proposed_by=reviewer, starts_on=starts_on, ends_on=ends_on)
     transitions.move(application, reviewer, "propose", note, claimed_by=reviewer, **estimate(evaluated.result))
     params = {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), "amount": f"{notice.amount_cny:.2f}"}
-    remaining = remaining_budget(payer, today.year, today)
+    # What is left of the year's budget once the grants already in notice are granted too.
+    figures = payer_figures(payer, today.year, today)
+    remaining = None if figures.remaining is None else figures.remaining - (figures.in_notice - notice.amount_cny)
     over = remaining is not None and measure4.amount > remaining
     if over:
         params.update(payer=payer, year=today.year, remaining=f"{remaining:.2f}")
@@ -194,6 +210,14 @@ def application_withdraw_proposal(*, application_id: int, reviewer: User, note: 
     _withdraw_notice(application, reviewer)
     transitions.move(application, reviewer, "withdraw_proposal", note, claimed_by=reviewer)
     return application
+
+
+def _lock_project(application_id: int) -> None:
+    """Lock every application of the project, in id order (so two proposals cannot deadlock), so
+    that two proposals for one project are checked one after the other."""
+    code = Application.objects.filter(pk=application_id).values_list("project_code", flat=True).first()
+    if code:
+        list(Application.objects.select_for_update().filter(project_code=code).order_by("pk").values_list("pk"))
 
 
 def _withdraw_notice(application: Application, actor: User) -> Notice:
@@ -240,8 +264,9 @@ def objection_resolve(*, objection_id: int, reviewer: User, outcome: str, note: 
     audit.record(action="objection", obj=objection, actor=reviewer, application=application, note=note,
                  note_code=f"objection_{outcome}", note_params={"reference": objection.reference})
     # Upheld while the notice stands: it is withdrawn and the application goes back to review (an
-    # objection to a notice already withdrawn is only recorded).
-    if outcome == Objection.Outcome.UPHELD and objection.notice.withdrawn_at is None:
+    # objection to a notice already withdrawn, or to a decided application, is only recorded).
+    if (outcome == Objection.Outcome.UPHELD and objection.notice.withdrawn_at is None
+            and application.state == State.IN_NOTICE):
         _withdraw_notice(application, reviewer)
         transitions.move(application, reviewer, "withdraw_proposal", note, claimed_by=reviewer)
         notify_enterprise(application, "objection_upheld", note)

@@ -229,6 +229,7 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
             prefix="withdraw_proposal", label=_("Why the proposal is withdrawn (required)"),
             help_text=_("The notice is withdrawn from the public list and the application is back in review.")),
         **_notice_context(application, notice, today, lang, forms),
+        **_payments(application, lang),
         "declared_figures": declared,
         "latest": latest,
         "result": latest["result"] if latest else None,
@@ -244,6 +245,14 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
         "queue_url": reverse("review-queue"),
     }
     return render(request, "review/application.html", ctx, status=status)
+
+
+def _payments(application: Application, lang: str) -> dict[str, Any]:
+    """The payments (拨付) of its grant, as the enterprise and the finance officer see them."""
+    payments = funds_selectors.payments_of(application)
+    if payments.amount is None:
+        return {"has_payments": False}
+    return {"has_payments": True, **funds_presentation.payments_context(payments, lang)}
 
 
 def _noticed(notice: Notice | None) -> str | None:
@@ -395,6 +404,7 @@ def approve(request: HttpRequest, application_id: int) -> HttpResponse:
             if request.POST.get(CONFIRMED) != "yes":
                 note = services.approval_input(application, note=form.cleaned_data["note"],
                                                recognized_investment=recognized)
+                services.require_notice(application, recognized)  # before asking to confirm
                 return _confirmation(request, application, "approve", note, recognized)
             evaluation = services.application_approve(
                 application_id=application_id, reviewer=request.user, note=form.cleaned_data["note"],
@@ -501,8 +511,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only city administrators see the overview."))
     lang = _lang(request)
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() and \
-        int(request.GET["year"]) in funds_services.BUDGET_YEARS else today.year
+    year = funds_services.budget_year(request.GET.get("year")) or today.year
     ctx = {
         **_page(request, lang, "overview"),
         **funds_overview(year, today, lang),

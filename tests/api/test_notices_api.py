@@ -285,3 +285,33 @@ def test_it_does_not_count_the_notice_as_review_time(client, alice, park):
         assert [(r["id"], r["overdue"], r["ready_to_issue"]) for r in rows] == [(app.pk, False, True)]
         assert client.get("/api/v1/review/queue", {"overdue": "true"}, **auth(park)).json()["count"] == 0
         assert client.get("/api/v1/review/queue", {"overdue": "false"}, **auth(park)).json()["count"] == 1
+
+
+def test_it_never_moves_a_decided_application_back_when_an_objection_is_upheld(client, alice, park):
+    app = submitted(alice)
+    notice_id = app_action(client, app, "propose", park).json()["notice"]["id"]
+    with at("2025-03-10"):
+        assert app_action(client, app, "approve", park).json()["status"] == "approved"
+        # An objection that slipped in beside the approval (the locks now prevent it) is only recorded.
+        late = Objection.objects.create(notice_id=notice_id, reference="YY2025-LATE01", name="x", contact="y",
+                                        text="z")
+        r = act(client, f"/api/v1/objections/{late.pk}/resolve", park, {"outcome": "upheld", "note": "迟到的异议"})
+        assert r.status_code == 200 and r.json()["application"]["status"] == "approved"
+    assert Notice.objects.get(pk=notice_id).withdrawn_at is None
+
+
+def test_it_lists_objections_with_contacts_to_reviewers_only(client, alice, park):
+    app = submitted(alice)
+    notice_id = app_action(client, app, "propose", park).json()["notice"]["id"]
+    reference = object_to(client, notice_id).json()["reference"]
+    seen = client.get(f"/api/v1/applications/{app.pk}", **auth(park)).json()["objections"]
+    assert [(o["reference"], o["contact"], o["status"]) for o in seen] == [(reference, "zhangsan@example.com", "open")]
+    assert client.get(f"/api/v1/applications/{app.pk}", **auth(city_admin())).json()["objections"]
+    owner = client.get(f"/api/v1/applications/{app.pk}", **auth(alice)).json()
+    assert owner["objections"] is None and "zhangsan" not in json.dumps(owner)
+
+
+def test_it_answers_a_bad_page_of_notices_with_400_naming_it(client):
+    assert problem(client.get("/api/v1/notices", {"page": "9223372036854775807"}), 400)["errors"][0]["field"] == \
+        "page"
+    assert client.get("/notices/", {"page": "9223372036854775807"}).status_code == 400

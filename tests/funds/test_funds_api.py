@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from applications.models import Application
 from audit.models import AuditEntry
@@ -149,3 +150,23 @@ def test_it_refuses_budgets_to_all_but_city_admins_and_names_bad_input(client, a
     assert problem(client.get("/api/v1/budgets", {"year": "abc"}, **auth(admin)), 400)["errors"][0]["field"] == "year"
     assert Decimal(client.get("/api/v1/budgets", **auth(admin)).json()["results"][0]["paid_cny"]) == 0
     assert dt.date.today()  # the frozen clock: 2025
+
+
+def test_it_checks_who_may_pay_before_reading_the_body(client, alice, park, finance):
+    app = approved(alice, park)
+    draft = submitted(alice, code="2407-630202-04-01-000009")
+    Application.objects.filter(pk=draft.pk).update(state="draft", submitted_at=None)
+    path = f"/api/v1/applications/{app.pk}/payments"
+    problem(post(client, path, park, {"amount_cny": "x"}), 403)
+    problem(post(client, path, finance_officer("630225"), {"amount_cny": "x"}), 404)
+    problem(post(client, f"/api/v1/applications/{draft.pk}/payments", finance, {}), 404)
+    problem(post(client, f"/api/v1/applications/{draft.pk}/claim", finance), 404)  # drafts: unseen
+
+
+@pytest.mark.parametrize("year", ["²⁰²⁵", "٢٠٢٥", "99999999999999999999", "-1"])
+def test_it_reads_only_ascii_years_and_never_fails_on_others(client, year):
+    admin = city_admin()
+    assert problem(client.get("/api/v1/budgets", {"year": year}, **auth(admin)), 400)["errors"][0]["field"] == "year"
+    client.force_login(admin)
+    for name in ("budgets", "fund-pool-csv", "fund-pool-chart", "monthly-chart", "review-overview"):
+        assert client.get(reverse(name), {"year": year}).status_code == 200, name

@@ -101,3 +101,15 @@ def test_it_draws_the_charts_with_the_same_figures_in_tables(client, alice, park
     client.force_login(reviewer("630202", username="r2"))
     assert client.get(reverse("fund-pool-chart")).status_code == 403
     assert client.get(reverse("budgets")).status_code == 403
+
+
+def test_it_shows_reviewers_the_payments_and_refuses_a_budget_year_that_does_not_exist(client, alice, park, finance):
+    app = approved(alice, park)
+    Payment.objects.create(application=app, amount_cny=600000, paid_on=app.determination.issued_on, reference="R1",
+                           recorded_by=finance)
+    client.force_login(park)
+    assert "部分拨付" in element(client.get(reverse("review-application", args=[app.pk])).content.decode(),
+                                 id="payment-status")
+    client.force_login(city_admin())
+    r = client.post(reverse("budgets") + "?year=1999", {"park": "1"}, follow=True)
+    assert "1999" in r.content.decode() and not Budget.objects.exists()

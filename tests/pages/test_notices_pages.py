@@ -162,3 +162,12 @@ def test_it_keeps_finance_and_anonymous_users_out_of_the_review_pages(client, al
     client.force_login(city_admin())
     assert client.get(reverse("review-application", args=[app.pk])).status_code == 200
     assert Objection.objects.get().status == "open"
+
+
+def test_it_asks_for_a_notice_before_the_approval_is_confirmed(client, alice, park):
+    app = submitted(alice)
+    client.force_login(park)
+    r = client.post(reverse("review-approve", args=[app.pk]), {"approve-note": ""}, follow=True)
+    page = r.content.decode()
+    assert "请先提请公示" in page and "confirm-decision" not in page
+    assert Application.objects.get(pk=app.pk).state == "submitted"

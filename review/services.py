@@ -115,7 +115,7 @@ def _grant(application: Application, measure4: MeasureOutcome) -> bool:
 
 
 def _notice_first(application: Application, measure4: MeasureOutcome) -> None:
-    """With notices on, a grant is approved only after its notice (409 notice_required)."""
+    """With notices on, a grant is approved only after its notice (WrongState, code notice_required)."""
     if measure4.status is Status.ELIGIBLE and application.state != State.IN_NOTICE and notices.notices_enabled():
         raise _refused(application, "notice_required", _(
             "A grant is publicly noticed before it is approved: propose it for public notice first."))

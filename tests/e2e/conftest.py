@@ -29,6 +29,41 @@ def _allow_async_unsafe():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite(django_db_setup, django_db_blocker):
+    """On SQLite the live server's request threads share the test's one in-memory connection
+    (Django's LiveServerThread): two requests at once on it can wait on each other for ever (seen:
+    the overview's two chart images, under load). There the application answers one request at a
+    time (the server stays threaded, so an idle keep-alive connection blocks nobody); on PostgreSQL
+    (each thread its own connection, as in production) nothing changes."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.db import connection
+    from django.test import testcases
+
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+    if vendor != "sqlite":
+        yield
+        return
+
+    class OneAppCallAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def serial(environ, start_response):
+                with lock:
+                    return application(environ, start_response)
+
+            super().set_app(serial)
+
+    threaded = testcases.LiveServerThread.server_class
+    testcases.LiveServerThread.server_class = OneAppCallAtATime
+    yield
+    testcases.LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(scope="module")
 def browser(_allow_async_unsafe):
     if not Path(CHROMIUM).exists():

@@ -127,6 +127,8 @@ class Stack:
             "DATABASE_URL": self.db_url, "SECURE_SSL_REDIRECT": "false", "MEDIA_ROOT": str(self.media),
             "THROTTLE_ELIGIBILITY_ANON": THROTTLE, "THROTTLE_ELIGIBILITY_USER": THROTTLE,
             "WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{self.port}", "PYTHONUNBUFFERED": "1",
+            # Approvals of grants straight away: what is measured is approving, not the notice (公示).
+            "PUBLIC_NOTICE_WORKING_DAYS": "0",
         }
 
     def sql(self, dbname: str | None = None) -> psycopg.Connection:

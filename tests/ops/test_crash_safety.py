@@ -73,6 +73,8 @@ class Server:
             "DATABASE_URL": f"postgres://{auth}@{self.admin['host']}:{self.admin['port']}/{self.dbname}",
             "SECURE_SSL_REDIRECT": "false", "MEDIA_ROOT": str(self.media), "WEB_CONCURRENCY": "2",
             "BIND": f"127.0.0.1:{self.port}", "PYTHONUNBUFFERED": "1",
+            # Approvals of grants straight away: what is measured is approving, not the notice (公示).
+            "PUBLIC_NOTICE_WORKING_DAYS": "0",
         }
 
     def sql(self, dbname: str = "postgres"):

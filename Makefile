@@ -4,26 +4,27 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
-TEST_PACKAGES := $(RUN_PACKAGES) chromium
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: run serve test setup system-run system-test migrate demo bench messages clean
+.PHONY: run serve test setup system-run system-test pdf-setup migrate demo bench messages clean
 
-run: setup system-run migrate demo
+run: setup system-run pdf-setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like, on this machine (README "Production"): gunicorn, DEBUG off, secrets from the
 # environment; needs SECRET_KEY, ALLOWED_HOSTS and a DATABASE_URL (PostgreSQL).
 serve: setup system-run
+	$(PY) manage.py build_pdf_fonts -v0
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR  # e.g. refuses console mail (README)
 	DEBUG=false $(VENV)/bin/gunicorn haidong_policy.wsgi -c haidong_policy/gunicorn.conf.py
 
-test: setup system-test
+test: setup system-test pdf-setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports  # the architecture's contracts (.importlinter, docs/architecture.md)
 	$(PY) manage.py collectstatic --noinput -v0
@@ -40,6 +41,12 @@ $(STAMP): pyproject.toml
 
 system-run:
 	@scripts/system-packages.sh $(RUN_PACKAGES)
+
+# The determination's fonts cut once (var/fonts/) and, for run and test only, the test CA and the
+# authorities' test signing certificates (var/signing/); both kept between runs (README "Signing").
+pdf-setup: setup
+	$(PY) manage.py build_pdf_fonts -v0
+	$(PY) manage.py make_test_certificates -v0
 
 system-test:
 	@scripts/system-packages.sh $(TEST_PACKAGES)

@@ -17,6 +17,7 @@ from applications.models import Determination
 from determinations import selectors
 from determinations.schemas import VerifyOut
 from determinations.services import pdf_filename
+from determinations.verification import stored_signature
 from kernel.errors import NotFound
 from kernel.problems import PROBLEM_JSON, PROBLEMS
 from kernel.schemas import ProblemOut
@@ -64,7 +65,7 @@ class VerifyThrottle(CurrentRate, AnonRateThrottle):
 def public_dict(d: Determination) -> dict:
     return {"valid": True, "number": d.number, "enterprise_name": d.application.enterprise.name,
             "decision": d.decision, "amount_cny": money(d.amount_cny), "issued_on": d.issued_on.isoformat(),
-            "sha256": d.sha256}
+            "sha256": d.sha256, "signature": stored_signature(d).as_dict()}
 
 
 class VerifyView(APIView):

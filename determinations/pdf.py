@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import ctypes.util
 import datetime as dt
+import functools
+import json
 import subprocess  # fc-list, to find the CJK fonts
 from functools import cache
 
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.models import Decision, Determination
+from determinations import fonts, signing
 from eligibility.presentation import figures
 from measures import catalogue, parameters, regions
 from measures.outcome import Status
@@ -62,7 +65,9 @@ def context(determination: Determination) -> dict:
     measure4 = outcome.measure(4)
     approved = determination.decision == Decision.APPROVED
     granted = [m for m in outcome.measures if m.granted and m.number != 4]
-    refused_reasons = [(m, r) for m in outcome.measures if m.status is Status.NOT_ELIGIBLE
+    # Refusals name what the application asked for (第4条's grant) and the scope; measures that merely
+    # do not apply to the enterprise are not refusals (issue 14).
+    refused_reasons = [(m, r) for m in outcome.measures if m.number == 4 and m.status is Status.NOT_ELIGIBLE
                        for r in m.reasons if r.passed is False]
     scope_failed = [r for r in outcome.scope if r.passed is False]
     decision_note = application.history.filter(to_state=determination.decision).values_list("note", flat=True).last()
@@ -89,20 +94,58 @@ def context(determination: Determination) -> dict:
         "rules_version": evaluation.rules_version,
         "document": parameters.value("policy.document", determination.issued_on),
         "remedy_days": REMEDY_DAYS, "remedy_months": REMEDY_MONTHS,
+        "reconsideration_body": settings.RECONSIDERATION_BODIES[determination.authority],
         "verification_url": verification_url(determination.verification_code),
         "qr": qr_data_uri(verification_url(determination.verification_code)),
         "clause4": clauses["第4条"],
+        "font_css": fonts.font_face_css(),
     }
 
 
+PX_TO_PT = 0.75  # CSS pixels (1/96 in) to PDF points (1/72 in)
+
+
 def render_pdf(determination: Determination, lang: str = "zh-hans") -> bytes:
+    """The determination's PDF, signed by its authority with the seal over the 落款 (DESIGN §12)."""
     from weasyprint import HTML
 
     with translation.override(lang):
         html = render_to_string("pdf/determination.html", context(determination))
-    document = HTML(string=html, base_url=str(settings.BASE_DIR))
-    return document.write_pdf(font_config=_font_config(), pdf_variant="pdf/a-3b",
-                              uncompressed_pdf=False, custom_metadata=True)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
+    pdf = document.write_pdf(pdf_variant="pdf/a-3b", uncompressed_pdf=False, custom_metadata=True,
+                             attachments=embedded_data(determination))
+    return signing.signer().sign(pdf, authority=determination.authority, box=seal_box(document))
+
+
+FACTS_FILE, EVALUATION_FILE = "facts.json", "evaluation.json"
+
+
+def embedded_data(determination: Determination) -> list:
+    """The frozen facts and outcome as associated files of the PDF/A-3b (AFRelationship /Source and
+    /Data), so that anyone can re-run them: `python manage.py evaluate facts.json` (README)."""
+    from weasyprint import Attachment
+
+    evaluation = determination.evaluation
+    facts = {**evaluation.facts, "as_of": evaluation.as_of.isoformat()}
+    record = {"determination": determination.number, "verification_code": determination.verification_code,
+              "rules_version": evaluation.rules_version, "as_of": evaluation.as_of.isoformat(),
+              "recognized_investment_cny": None if evaluation.recognized_investment_cny is None
+              else f"{evaluation.recognized_investment_cny:.2f}", "outcome": evaluation.outcome}
+    dump = functools.partial(json.dumps, ensure_ascii=False, indent=2, sort_keys=True)
+    return [Attachment(string=dump(facts), name=FACTS_FILE, relationship="Source",
+                       description="事实（申报材料，冻结）/ the frozen facts"),
+            Attachment(string=dump(record), name=EVALUATION_FILE, relationship="Data",
+                       description="测算结果与规则版本 / the frozen outcome, rules version and parameters")]
+
+
+def seal_box(document) -> signing.Box:
+    """Where the template put the seal (its `#seal` box), in PDF points from the page's bottom left."""
+    for index, page in enumerate(document.pages):
+        if "seal" in page.anchors:
+            x1, y1, x2, y2 = page.anchors["seal"]  # CSS px from the top left
+            return signing.Box(index, x1 * PX_TO_PT, (page.height - y2) * PX_TO_PT, x2 * PX_TO_PT,
+                               (page.height - y1) * PX_TO_PT)
+    raise ValueError("the determination template has no #seal")
 
 
 def missing_pdf_requirements() -> list[str]:

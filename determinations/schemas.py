@@ -31,3 +31,13 @@ class VerifyOut(_Out):
     amount_cny: str | None = Field(pattern=MONEY)
     issued_on: dt.date
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: SignatureOut = Field(description="The stored file's signature (DESIGN §12)")
+
+
+class SignatureOut(_Out):
+    valid: bool = Field(description="Signed, intact, nothing added after signing, signer chained to a trust root")
+    signer: str | None = Field(examples=["海东工业园区管理委员会"], description="The signing certificate's name; "
+                               "null for an unsigned (early) determination")
+    signed_at: dt.datetime | None
+
+VerifyOut.model_rebuild()

@@ -13,12 +13,14 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Determination
 from determinations.api import VerifyThrottle
 from determinations.selectors import determination_by_code
+from determinations.verification import Signature, signature_of, stored_signature
 from eligibility.presentation import capitals, figures
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -93,14 +95,47 @@ def verify_code(request, code: str):
         # Our own page, not the generic 404: the code stays in the form, and the reader is told
         # that a paper bearing it may not be genuine.
         return render(request, "verify/index.html", {"not_found": True, "code": code}, status=404)
-    ctx = {"d": _public_facts(determination), "match": None, "error": ""}
+    stored = stored_signature(determination)
+    ctx = {"d": _public_facts(determination), "match": None, "error": "", "signature": stored,
+           "signature_words": signature_words(stored)}
     if request.method == "POST":
         upload = request.FILES.get("file")
         ctx["error"] = _upload_error(upload)
         if not ctx["error"]:
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            ctx["match"] = digest.hexdigest() == determination.sha256
-            ctx["uploaded_sha256"] = digest.hexdigest()
+            data = upload.read()
+            digest = hashlib.sha256(data).hexdigest()
+            ctx["match"] = digest == determination.sha256
+            ctx["uploaded_sha256"] = digest
+            if not ctx["match"]:
+                ctx["upload_words"] = upload_words(signature_of(data), stored)
     return render(request, "verify/code.html", ctx)
+
+
+def signature_words(signature: Signature) -> str:
+    """The stored file's signature, in words."""
+    if not signature.signed:
+        return _("Not signed (an early determination): issued before determinations were signed; its SHA-256 "
+                 "is still checked against any copy.")
+    if signature.valid:
+        return _("Signed by %(signer)s on %(at)s. The signature is valid: the file is unchanged since it was "
+                 "signed and the certificate chains to the trusted root.") % {
+            "signer": signature.signer, "at": timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M")}
+    return _("The stored file's signature does not verify: report it to the issuing authority.")
+
+
+def upload_words(uploaded: Signature, stored: Signature) -> str:
+    """Why an uploaded file that differs from the issued one differs, as far as its signature tells."""
+    if not uploaded.signed:
+        return _("The file carries no signature: it is not the issued determination.")
+    same_name = stored.signed and uploaded.signer == stored.signer
+    if same_name and not uploaded.intact:
+        return _("The file carries the signature of %(signer)s, but what was signed has been changed: the "
+                 "signature is broken.") % {"signer": uploaded.signer}
+    if same_name and uploaded.trusted and not uploaded.whole_file:
+        return _("The file carries the issued signature of %(signer)s, and the signed part is intact, but the file "
+                 "was changed or re-saved after signing: use the issued file.") % {"signer": uploaded.signer}
+    if same_name and uploaded.valid:
+        return _("The file carries a valid signature of %(signer)s, but it is not byte for byte the issued file "
+                 "(bytes were added after its end): use the issued file.") % {"signer": uploaded.signer}
+    return _("The file is signed by %(signer)s, not by this service's issuing authority: it is not the issued "
+             "determination.") % {"signer": uploaded.signer or _("an unknown signer")}

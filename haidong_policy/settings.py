@@ -140,6 +140,17 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+# The determination's fonts, cut once to what a determination can use (determinations.fonts).
+PDF_FONT_DIR = Path(os.environ.get("PDF_FONT_DIR") or BASE_DIR / "var" / "fonts")
+# Signing determinations (determinations.signing, README "Signing"): per authority a PKCS#12 from
+# SIGNING_P12_<AUTHORITY> (+ SIGNING_P12_PASSWORD_<AUTHORITY>); without it, the test certificates of
+# `make_test_certificates` in SIGNING_DIR. Verification trusts the CA certificates in
+# SIGNING_TRUST_ROOTS (PEM files, comma-separated; default: the test CA).
+SIGNING_DIR = Path(os.environ.get("SIGNING_DIR") or BASE_DIR / "var" / "signing")
+TEST_SIGNING_PASSWORD = "test-only"  # noqa: S105 - the test certificates' password: they are not secrets
+SIGNING_TRUST_ROOTS = [Path(p) for p in os.environ.get("SIGNING_TRUST_ROOTS", "").split(",") if p.strip()] or [
+    SIGNING_DIR / "test-ca.pem"]
+DETERMINATION_SIGNER = os.environ.get("DETERMINATION_SIGNER", "determinations.signing.Pkcs12Signer")
 # Uploads are never served from MEDIA_URL (no URL pattern serves it); views check who may see them.
 MEDIA_URL = "/media/"
 
@@ -253,6 +264,9 @@ DETERMINATION_AUTHORITIES = {
     "630225": ("循化撒拉族自治县人民政府", "循补决"),
     "city": ("海东市人民政府", "东补决"),
 }
+# Where a decision is reviewed (行政复议机关), named in the determination: the city government for the
+# park committee and the county governments (行政复议法 第二十四条); the province for the city's own.
+RECONSIDERATION_BODIES = {key: "海东市人民政府" for key in DETERMINATION_AUTHORITIES} | {"city": "青海省人民政府"}
 # Review deadline in working days (Chinese public holidays counted, see applications/workdays.py).
 REVIEW_DEADLINE_WORKING_DAYS = env.get_int("REVIEW_DEADLINE_WORKING_DAYS", 10, minimum=1)
 # Working days an enterprise has to correct and resubmit a returned application (a warning to the

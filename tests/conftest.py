@@ -2,6 +2,16 @@ import pytest
 from django.core.cache import cache
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _signing_and_fonts():
+    # What `make test` prepares (make pdf-setup), also for a bare pytest: the test signing
+    # certificates and the determination's cut fonts, made once and kept under var/.
+    from determinations import fonts, test_certificates
+
+    test_certificates.ensure()
+    fonts.build_all()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters live in the cache: each test starts with none.

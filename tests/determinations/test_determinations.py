@@ -123,7 +123,9 @@ def test_it_verifies_by_code_publicly(client, alice, park):
     r = client.get(f"/api/v1/verify/{determination.verification_code}")
     assert r.json() == {"valid": True, "number": "东园补决〔2025〕1号", "enterprise_name": "青海示例算力科技有限公司",
                         "decision": "approved", "amount_cny": "1000000.00", "issued_on": "2025-03-01",
-                        "sha256": determination.sha256}
+                        "sha256": determination.sha256,
+                        "signature": {"valid": True, "signer": "海东工业园区管理委员会（测试）",
+                                      "signed_at": "2025-03-01T10:00:00+08:00"}}
     assert client.get(f"/api/v1/verify/{determination.verification_code.lower().replace('-', '')}").status_code == 200
     missing = client.get("/api/v1/verify/AAAA-BBBB-CCCC-DDDD")
     assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"

@@ -118,3 +118,37 @@ def test_it_calls_an_unsigned_early_determination_so_and_still_checks_its_digest
     assert body["signature"] == {"valid": False, "signer": None, "signed_at": None}
     page = client.get(f"/verify/{determination.verification_code}/").content.decode()
     assert 'data-valid="unsigned"' in page and ("未签名（早期决定书）" in page or "Not signed (an early" in page)
+
+
+def test_it_tells_a_file_signed_by_someone_else(client, determination, tmp_path, settings):
+    """Another CA's certificate bearing any name: not ours."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from determinations import test_certificates
+
+    test_certificates.ensure(tmp_path)  # a second, untrusted test CA and its certificates
+    other = signers.SimpleSigner.load_pkcs12(str(tmp_path / "630202.p12"),
+                                             passphrase=settings.TEST_SIGNING_PASSWORD.encode())
+    unsigned = io.BytesIO()  # a look-alike made elsewhere
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(unsigned)
+    forged = io.BytesIO()
+    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(unsigned.getvalue()), strict=False),
+                     signers.PdfSignatureMetadata(field_name="Other"), signer=other, output=forged)
+    assert not signature_of(forged.getvalue()).trusted
+    settings.LANGUAGE_CODE = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client.post(f"/verify/{determination.verification_code}/",
+                       {"file": SimpleUploadedFile("x.pdf", forged.getvalue(), "application/pdf")}).content.decode()
+    assert "signed by 海东市乐都区人民政府（测试）, not by this service" in page
+
+
+def test_it_never_leaves_the_qr_block_alone_on_a_page(determination):
+    reader = PdfReader(io.BytesIO(stored(determination)))
+    last = reader.pages[-1].extract_text()
+    assert determination.verification_code in last
+    assert "行政复议" in last and "海东工业园区管理委员会" in last  # the remedies and the 落款 stand with it

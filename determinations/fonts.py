@@ -21,12 +21,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-# The faces the template uses: (family in the template, fontconfig pattern, weight).
+# The faces the template uses: (family in the template, fontconfig pattern, weight). Two faces only:
+# each face a document uses is subset again on every render.
 FACES = (
     ("HD Serif", "Noto Serif CJK SC:weight=regular", 400),
     ("HD Serif", "Noto Serif CJK SC:weight=bold", 700),
-    ("HD Sans", "Noto Sans CJK SC:weight=regular", 400),
-    ("HD Sans", "Noto Sans CJK SC:weight=bold", 700),
 )
 # Beyond GB 2312 and ASCII: marks the template and the money and date formats use.
 EXTRA = "〔〕—–―·•“”‘’《》〈〉（）［］：；，。、？！…¥￥〇①②③④⑤⑥⑦⑧⑨⑩№℃×÷±≤≥％‰　"

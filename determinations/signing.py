@@ -29,6 +29,12 @@ FIELD = "Seal"  # the signature field's name
 SIGNATURE_ROOM = 12 * 1024  # bytes of DER reserved for the CMS signature
 
 
+def signers_module():
+    from pyhanko.sign import signers
+
+    return signers
+
+
 @cache
 def _kept_key_signer():
     """pyHanko's SimpleSigner, keeping the private key loaded: it parses and checks the key (tens of
@@ -87,7 +93,12 @@ class Pkcs12Signer:
         path = p12_path(authority)
         if not path.exists():
             raise FileNotFoundError(f"no signing certificate for {authority}: {path} (README: Signing)")
-        return _kept_key_signer().load_pkcs12(str(path), passphrase=p12_password(authority))
+        loaded = signers_module().SimpleSigner.load_pkcs12(str(path), passphrase=p12_password(authority))
+        if loaded is None:
+            raise ValueError(f"the signing certificate of {authority} cannot be read: {path} (wrong password?)")
+        kept = _kept_key_signer()
+        return kept(signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
+                    cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism)
 
     def sign(self, pdf: bytes, *, authority: str, box: Box) -> bytes:
         return outside_event_loop(self._sign, pdf, authority, box)

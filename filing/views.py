@@ -44,7 +44,6 @@ from filing.forms import (
     initial_from_facts,
 )
 from funds import presentation as funds_presentation
-from funds.selectors import payments_of
 from kernel.pages import domain_errors, invalid_into
 from measures import labels, messages, regions
 from measures.facts import parse_facts
@@ -450,17 +449,9 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         "determination": presentation.determination_card(getattr(application, "determination", None))
         if decided else None,
         "notice": current_notice(application) if application.state == State.IN_NOTICE else None,
-        **_payments(application, lang),
+        **funds_presentation.payments_section(application, lang),
     }
     return render(request, "applications/detail.html", ctx)
-
-
-def _payments(application: Application, lang: str) -> dict:
-    """The payments (拨付) of a granted subsidy, for the enterprise's page; nothing without a grant."""
-    payments = payments_of(application)
-    if payments.amount is None:
-        return {"has_payments": False}
-    return {"has_payments": True, **funds_presentation.payments_context(payments, lang)}
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from eligibility.presentation import capitals, figures
-from funds.selectors import ZERO, PayerFigures, PaymentStatus, payer_name
+from funds.selectors import ZERO, PayerFigures, PaymentStatus, payer_name, payments_of
 from measures import regions
 
 COLUMNS = ("budget", "paid", "committed", "in_notice", "pipeline", "remaining")
@@ -63,3 +63,12 @@ def payments_context(payments, lang: str) -> dict:
             "status_label": status_label(payments.status, lang),
             "payment_rows": [{"paid_on": p.paid_on, "figures": figures(p.amount_cny), "reference": p.reference}
                              for p in payments.rows]}
+
+
+def payments_section(application, lang: str) -> dict:
+    """The payments section of an application's page (the enterprise's, the reviewer's, the
+    finance officer's): nothing without a grant."""
+    payments = payments_of(application)
+    if payments.amount is None:
+        return {"has_payments": False}
+    return {"has_payments": True, **payments_context(payments, lang)}

@@ -110,6 +110,13 @@ def _city_admin(request: HttpRequest) -> None:
     _require(request, request.user.is_city_admin, _("Only city administrators see and set budgets."))
 
 
+def _pool_request(request: HttpRequest) -> tuple[str, dt.date, int]:
+    """A city admin's request about the fund pool: (language, today, the year asked for)."""
+    _city_admin(request)
+    today = timezone.localdate()
+    return _lang(request), today, _year(request, today)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def budgets(request: HttpRequest) -> HttpResponse:
@@ -151,10 +158,7 @@ def budgets(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def fund_pool_csv(request: HttpRequest) -> HttpResponse:
-    _city_admin(request)
-    lang = _lang(request)
-    today = timezone.localdate()
-    year = _year(request, today)
+    lang, today, year = _pool_request(request)
     out = io.StringIO()
     writer = csv.writer(out)
     labels = presentation.column_labels()
@@ -177,10 +181,7 @@ def _chart_response(svg: bytes) -> HttpResponse:
 @login_required
 @require_safe
 def fund_pool_chart(request: HttpRequest) -> HttpResponse:
-    _city_admin(request)
-    lang = _lang(request)
-    today = timezone.localdate()
-    year = _year(request, today)
+    lang, today, year = _pool_request(request)
     labels = presentation.column_labels()
     svg = charts.fund_pool_svg(selectors.fund_pool(year, today), {
         "series": [(c, labels[c]) for c in ("paid", "committed", "in_notice", "pipeline")],
@@ -193,9 +194,8 @@ def fund_pool_chart(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def monthly_chart(request: HttpRequest) -> HttpResponse:
-    _city_admin(request)
-    year = _year(request, timezone.localdate())
-    english = _lang(request) == "en"
+    lang, _today, year = _pool_request(request)
+    english = lang == "en"
     svg = charts.monthly_svg(selectors.monthly(year), {
         "granted": _("Granted by approvals"), "paid": _("Paid"), "unit": _("10,000 CNY"),
         "months": [dt.date(2000, m, 1).strftime("%b") if english else f"{m}月" for m in range(1, 13)]},

@@ -229,7 +229,7 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
             prefix="withdraw_proposal", label=_("Why the proposal is withdrawn (required)"),
             help_text=_("The notice is withdrawn from the public list and the application is back in review.")),
         **_notice_context(application, notice, today, lang, forms),
-        **_payments(application, lang),
+        **funds_presentation.payments_section(application, lang),
         "declared_figures": declared,
         "latest": latest,
         "result": latest["result"] if latest else None,
@@ -245,14 +245,6 @@ def _review_page(request: HttpRequest, application: Application, *, forms: dict[
         "queue_url": reverse("review-queue"),
     }
     return render(request, "review/application.html", ctx, status=status)
-
-
-def _payments(application: Application, lang: str) -> dict[str, Any]:
-    """The payments (拨付) of its grant, as the enterprise and the finance officer see them."""
-    payments = funds_selectors.payments_of(application)
-    if payments.amount is None:
-        return {"has_payments": False}
-    return {"has_payments": True, **funds_presentation.payments_context(payments, lang)}
 
 
 def _noticed(notice: Notice | None) -> str | None:

@@ -168,3 +168,21 @@ def test_it_reads_only_ascii_years_and_never_fails_on_others(client, year):
     client.force_login(admin)
     for name in ("budgets", "fund-pool-csv", "fund-pool-chart", "monthly-chart", "review-overview"):
         assert client.get(reverse(name), {"year": year}).status_code == 200, name
+
+
+def test_it_gives_finance_only_what_it_pays_on_the_endpoints_that_were_there_before(client, alice, park, finance):
+    granted = approved(alice, park)
+    queued = submitted(alice, code="2407-630202-04-01-000007")
+    base = "/api/v1/applications"
+    assert client.get(f"{base}/{granted.pk}", **auth(finance)).status_code == 200
+    assert client.get(f"{base}/{granted.pk}/determination.pdf", **auth(finance)).status_code == 200
+    problem(client.get(f"{base}/{queued.pk}", **auth(finance)), 404)
+    problem(post(client, base, finance, {"enterprise": {}}), 403)  # filing is for enterprises
+    problem(post(client, f"{base}/{granted.pk}", finance, {}, method="patch"), 403)
+    # The enterprise's actions: 403 on what finance may see (the grant), 404 on what it may not.
+    problem(post(client, f"{base}/{granted.pk}/submit", finance, {"declaration": True}), 403)
+    problem(post(client, f"{base}/{queued.pk}/submit", finance, {"declaration": True}), 404)
+    problem(post(client, f"{base}/{queued.pk}/withdraw", finance), 404)
+    problem(client.post(f"{base}/{queued.pk}/attachments", {"kind": "business_license"}, **auth(finance)), 404)
+    problem(post(client, "/api/v1/budgets/park/2025", finance, {"amount_cny": "1"}, method="put"), 403)
+    assert Application.objects.get(pk=queued.pk).state == "submitted"

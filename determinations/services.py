@@ -1,6 +1,12 @@
 """Issuing a determination (决定书): its authority, its number, its verification code. Called by the
 approve and reject services inside their transaction, so no decision exists without one and a
-rolled-back decision takes no number."""
+rolled-back decision takes no number.
+
+The PDF carries its number, yet rendering and signing it (the slow part) happen before the series is
+locked: the document is made with the number the series will most likely give (`expected_serial`),
+then the series is locked and incremented; only when another approval of the same authority took
+that number meanwhile is the document made again, under the lock. So the lock is held, in the usual
+case, only for storing the file and the row, and numbers stay gapless (issue 14)."""
 
 from __future__ import annotations
 
@@ -37,6 +43,12 @@ def authority_of(application: Application) -> tuple[str, str, str]:
     return key, name, prefix
 
 
+def expected_serial(authority: str, year: int) -> int:
+    """The number the series will most likely give next (read without a lock: only a guess)."""
+    last = NumberSeries.objects.filter(authority=authority, year=year).values_list("last_serial", flat=True).first()
+    return (last or 0) + 1
+
+
 def next_serial(authority: str, year: int) -> int:
     """The next number of the series, under a row lock held until the caller's transaction ends."""
     NumberSeries.objects.get_or_create(authority=authority, year=year)
@@ -51,21 +63,31 @@ def determination_issue(*, application: Application, evaluation: Evaluation, dec
     now = timezone.now()
     today = timezone.localdate(now)
     key, name, prefix = authority_of(application)
-    serial = next_serial(key, today.year)
     measure4 = evaluation.result.measure(4)
     amount = None
     if decision == Decision.APPROVED and measure4.status is Status.ELIGIBLE:
         amount = measure4.amount
     determination = Determination(
         application=application, evaluation=evaluation, decision=decision, authority=key, authority_name=name,
-        year=today.year, serial=serial, number=f"{prefix}〔{today.year}〕{serial}号",
-        verification_code=verification_code(), amount_cny=amount, issued_at=now, issued_on=today, issued_by=actor,
+        year=today.year, verification_code=verification_code(), amount_cny=amount, issued_at=now, issued_on=today,
+        issued_by=actor,
     )
-    store_pdf(determination, render_pdf(determination))
+    _number(determination, prefix, expected_serial(key, today.year))
+    pdf = render_pdf(determination)  # outside the series lock
+    serial = next_serial(key, today.year)  # the lock, held until the transaction ends
+    if serial != determination.serial:  # another approval took the expected number: make it again
+        _number(determination, prefix, serial)
+        pdf = render_pdf(determination)
+    store_pdf(determination, pdf)
     determination.save()
     audit.record(action="determination", obj=determination, actor=actor, application=application,
                  note_code="determination_issued", note_params={"number": determination.number})
     return determination
+
+
+def _number(determination: Determination, prefix: str, serial: int) -> None:
+    determination.serial = serial
+    determination.number = f"{prefix}〔{determination.year}〕{serial}号"
 
 
 def store_pdf(determination: Determination, pdf: bytes) -> None:

@@ -65,20 +65,39 @@ def test_it_lets_exactly_one_of_two_simultaneous_approvals_of_one_application_th
     assert Grant.objects.count() == 1
 
 
-def test_it_numbers_concurrent_approvals_distinctly_and_consecutively():
+def test_it_lets_one_of_eight_reviewers_approving_one_application_at_once_win():
     needs_postgres()
+    from applications.models import Determination, NumberSeries
+
+    alice = applicant()
+    reviewers = [reviewer("park", username=f"park_{i}") for i in range(8)]
+    app = submitted(alice)
+    results = run_together(*[
+        (lambda who=who: review_services.application_approve(application_id=app.pk, reviewer=who))
+        for who in reviewers])
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 7 and {status_of(e) for e in errors} == {409}, results
+    assert app.history.filter(to_state=State.APPROVED).count() == 1
+    assert Determination.objects.count() == 1 and Grant.objects.count() == 1
+    assert NumberSeries.objects.get(authority="park").last_serial == 1  # the losers used no number
+
+
+def test_it_numbers_eight_concurrent_approvals_distinctly_and_without_gaps():
+    needs_postgres()
+    from pypdf import PdfReader
+
     from applications.models import Determination
 
     alice, park = applicant(), reviewer("park")
-    apps = []
-    for i in range(4):
-        apps.append(submitted(alice, code=f"2406-630202-04-01-10000{i}"))
+    apps = [submitted(alice, code=f"2406-630202-04-01-10000{i}") for i in range(8)]
     results = run_together(*[
         (lambda pk=a.pk: review_services.application_approve(application_id=pk, reviewer=park)) for a in apps])
     assert not [r for r in results if isinstance(r, Exception)], results
     serials = sorted(Determination.objects.values_list("serial", flat=True))
-    assert serials == [1, 2, 3, 4]
-    assert len(set(Determination.objects.values_list("number", flat=True))) == 4
+    assert serials == list(range(1, 9))
+    for determination in Determination.objects.all():  # each PDF carries its own number, made again if taken
+        text = "".join(page.extract_text() for page in PdfReader(determination.pdf.path).pages).replace("\n", "")
+        assert determination.number in text, determination.number
 
 
 def test_it_never_pays_more_than_the_amount_under_two_simultaneous_payments():

@@ -97,6 +97,47 @@ def test_it_numbers_each_authority_and_year_without_gaps(alice, park, frozen_now
     assert NumberSeries.objects.get(authority="park", year=2025).last_serial == 3
 
 
+def test_it_renders_before_taking_the_number_lock(alice, park, monkeypatch):
+    from determinations import services as determination_services
+
+    first = submitted(alice)
+    review_services.application_approve(application_id=first.pk, reviewer=park)
+    seen = []
+    real_render = determination_services.render_pdf
+
+    def spy(determination):
+        seen.append((determination.number, NumberSeries.objects.get(authority="park", year=2025).last_serial))
+        return real_render(determination)
+
+    monkeypatch.setattr("determinations.services.render_pdf", spy)
+    second = submitted(alice, code="2406-630202-04-01-000002")
+    determination = review_services.application_approve(application_id=second.pk, reviewer=park).determination
+    assert seen == [("东园补决〔2025〕2号", 1)]  # made once, while the series still said 1: not under its lock
+    assert determination.number == "东园补决〔2025〕2号" and "东园补决〔2025〕2号" in text_of(determination)[0]
+
+
+def test_it_makes_the_document_again_when_its_expected_number_was_taken_meanwhile(alice, park, monkeypatch):
+    from determinations import services as determination_services
+
+    rendered = []
+    real_render = determination_services.render_pdf
+
+    def another_approval_commits_first(determination):
+        if not rendered:  # between the guess and the lock, another approval of the park takes number 1
+            NumberSeries.objects.update_or_create(authority="park", year=2025, defaults={"last_serial": 1})
+        rendered.append(determination.number)
+        return real_render(determination)
+
+    monkeypatch.setattr("determinations.services.render_pdf", another_approval_commits_first)
+    app = submitted(alice)
+    determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination
+    assert rendered == ["东园补决〔2025〕1号", "东园补决〔2025〕2号"]
+    text = text_of(determination)[0]
+    assert determination.number == "东园补决〔2025〕2号" and "东园补决〔2025〕2号" in text
+    assert "东园补决〔2025〕1号" not in text
+    assert NumberSeries.objects.get(authority="park", year=2025).last_serial == 2
+
+
 def test_it_stores_the_pdf_once_and_serves_those_bytes(client, alice, park):
     app = submitted(alice)
     determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination

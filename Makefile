@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-RUN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
+RUN_PACKAGES := fonts-noto-cjk fonts-dejavu-core
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -18,7 +18,6 @@ run: setup system-run pdf-setup migrate demo
 # Production-like, on this machine (README "Production"): gunicorn, DEBUG off, secrets from the
 # environment; needs SECRET_KEY, ALLOWED_HOSTS and a DATABASE_URL (PostgreSQL).
 serve: setup system-run
-	$(PY) manage.py build_pdf_fonts -v0
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR  # e.g. refuses console mail (README)
@@ -42,10 +41,9 @@ $(STAMP): pyproject.toml
 system-run:
 	@scripts/system-packages.sh $(RUN_PACKAGES)
 
-# The determination's fonts cut once (var/fonts/) and, for run and test only, the test CA and the
-# authorities' test signing certificates (var/signing/); both kept between runs (README "Signing").
+# For run and test only: the test CA and the authorities' test signing certificates (var/signing/),
+# kept between runs (README "Signing").
 pdf-setup: setup
-	$(PY) manage.py build_pdf_fonts -v0
 	$(PY) manage.py make_test_certificates -v0
 
 system-test:

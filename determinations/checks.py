@@ -9,7 +9,7 @@ def pdf_requirements(app_configs=None, **kwargs):
 
     return [
         Warning(f"Determination PDFs need {what}.", hint="make run / make test install it as root; or "
-                "apt-get install fonts-noto-cjk libharfbuzz-subset0", id="applications.W001")
+                "apt-get install fonts-noto-cjk fonts-dejavu-core", id="applications.W001")
         for what in missing_pdf_requirements()
     ]
 

@@ -65,16 +65,18 @@ def seal_svg(name: str) -> str:
             + "".join(glyphs) + "</g></svg>")
 
 
+SEAL_PAGE = f"""#set page(width: {SIZE_MM}mm, height: {SIZE_MM}mm, margin: 0pt)
+#image(bytes(sys.inputs.svg), format: "svg", width: {SIZE_MM}mm, height: {SIZE_MM}mm)"""
+
+
 def seal_pdf(name: str, target: Path) -> Path:
     """The seal as a one-page PDF of its own size (the signature appearance), written once."""
-    from weasyprint import HTML
+    import typst
 
     if target.exists():
         return target
-    html = (f"<html><head><style>@page {{ size: {SIZE_MM}mm {SIZE_MM}mm; margin: 0 }} body {{ margin: 0 }}"
-            f"</style></head><body>{seal_svg(name)}</body></html>")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    HTML(string=html).write_pdf(partial)
+    partial.write_bytes(typst.compile(SEAL_PAGE.encode(), sys_inputs={"svg": seal_svg(name)}))
     partial.replace(target)
     return target

@@ -1,5 +1,5 @@
 """GET /healthz (the process answers) and GET /readyz (it can serve: database reachable, migrations
-applied, the media store writable, the CJK fonts and HarfBuzz subsetting the determinations need;
+applied, the media store writable, the fonts the determinations need;
 Redis, when configured, reported as degraded without making the service unready)."""
 
 from __future__ import annotations

@@ -140,8 +140,6 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
-# The determination's fonts, cut once to what a determination can use (determinations.fonts).
-PDF_FONT_DIR = Path(os.environ.get("PDF_FONT_DIR") or BASE_DIR / "var" / "fonts")
 # Signing determinations (determinations.signing, README "Signing"): per authority a PKCS#12 from
 # SIGNING_P12_<AUTHORITY> (+ SIGNING_P12_PASSWORD_<AUTHORITY>); without it, the test certificates of
 # `make_test_certificates` in SIGNING_DIR. Verification trusts the CA certificates in
@@ -326,7 +324,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "weasyprint": {"level": "WARNING"},  # its INFO is a line per rendering step
         "django.request": {"level": "ERROR"},  # 4xx are logged once, by RequestLogMiddleware
         "fontTools": {"level": "WARNING"},
     },

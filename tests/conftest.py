@@ -3,13 +3,12 @@ from django.core.cache import cache
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _signing_and_fonts():
+def _signing_certificates():
     # What `make test` prepares (make pdf-setup), also for a bare pytest: the test signing
-    # certificates and the determination's cut fonts, made once and kept under var/.
-    from determinations import fonts, test_certificates
+    # certificates, made once and kept under var/signing/.
+    from determinations import test_certificates
 
     test_certificates.ensure()
-    fonts.build_all()
 
 
 @pytest.fixture(autouse=True)

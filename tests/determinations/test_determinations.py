@@ -52,6 +52,25 @@ def test_it_writes_an_approval_with_number_amount_payer_clauses_and_remedies(ali
     assert pages <= 3
 
 
+def test_it_writes_rare_characters_and_markup_of_a_name_as_they_are(park):
+    from accounts.services import account_create
+    from tests.personas import PASSWORD, valid_code
+
+    # 堃 and 喆 are outside GB 2312, Ö outside CJK; "#", "*" and "[" are Typst markup: text, never read as markup.
+    name = "青海堃喆Ö算力 #set *科技* [有限] 公司"
+    rare = account_create(username="rare", password=PASSWORD, role="enterprise", credit_code=valid_code("91630202MA7RARE01"),
+                          enterprise_name=name, email="rare@example.com")
+    facts = application_facts()
+    facts["enterprise"]["credit_code"] = rare.enterprise.credit_code
+    app = services.application_create(user=rare, facts=facts)
+    for kind in REQUIRED_FOR_DATA_CENTRE:
+        services.attachment_add(application_id=app.pk, user=rare, kind=kind, upload=upload())
+    services.application_submit(application_id=app.pk, user=rare, declaration=True)
+    determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination
+    text, _pages = text_of(determination)
+    assert text.count("青海堃喆Ö算力") >= 2 and "#set *科技* [有限]" in text
+
+
 def test_it_writes_a_rejection_with_its_reasons_and_clauses(alice, park):
     app = submitted(alice, completed_on="2025-04-01")  # not yet built on 2025-03-01
     evaluation = review_services.application_reject(application_id=app.pk, reviewer=park, note="项目尚未实际建成")
@@ -219,10 +238,12 @@ def test_it_answers_approve_with_the_determination_and_its_pdf_url(client, alice
     assert hashlib.sha256(b"".join(pdf.streaming_content)).hexdigest() == body["sha256"]
 
 
-def test_it_warns_at_start_up_when_fonts_or_harfbuzz_are_missing(monkeypatch):
+def test_it_warns_at_start_up_when_a_font_is_missing(monkeypatch):
     from determinations import checks, pdf
 
     assert checks.pdf_requirements() == []  # this machine has them (make test installs them)
-    monkeypatch.setattr(pdf.ctypes.util, "find_library", lambda name: None)
+    real = pdf._font_file
+    monkeypatch.setattr(pdf, "_font_file", lambda pattern, stem: None if "DejaVu" in pattern else real(pattern, stem))
     warnings = checks.pdf_requirements()
-    assert [w.id for w in warnings] == ["applications.W001"] and "harfbuzz" in warnings[0].msg
+    assert [w.id for w in warnings] == ["applications.W001"]
+    assert "DejaVu Serif" in warnings[0].msg and "fonts-dejavu-core" in warnings[0].msg

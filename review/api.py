@@ -6,7 +6,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from pydantic import BaseModel
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +17,7 @@ from determinations.api import determination_dict
 from filing.api import application_dict, application_summary
 from filing.schemas import ApplicationOut
 from kernel.http import optional_text, read_optional_json
+from kernel.pagination import CappedPagination
 from kernel.problems import PROBLEMS
 from measures.facts import parse_money
 from measures.serialize import money
@@ -63,13 +63,15 @@ class ReviewQueueView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="review_queue", summary="Your jurisdiction's submitted and in-review applications",
-                   description="Oldest first. City admins see every jurisdiction (or one, with `jurisdiction`).",
+                   description="Oldest first. City admins see every jurisdiction (or one, with `jurisdiction`). "
+                               "`count` is exact up to 1,000 (or up to the page asked for); beyond, it is a lower "
+                               "bound and the header `X-Count-Exact` is `false`.",
                    parameters=query_parameters(selectors.QueueFilters),
                    responses={200: QueuePageOut, **PROBLEMS})
     def get(self, request):
         filters = selectors.queue_filters(request.query_params)
         today = timezone.localdate()
-        paginator = PageNumberPagination()
+        paginator = CappedPagination()
         page = paginator.paginate_queryset(selectors.review_queue_for(request.user, filters, today), request, self)
         return paginator.get_paginated_response([queue_row(a, today) for a in page])
 

@@ -39,7 +39,8 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
         fields: dict[str, forms.Field] = {
-            "q": _text(_("Search"), help_text=_("Enterprise name, or the beginning of a credit code or project code")),
+            "q": _text(_("Search"), help_text=_("Part of an enterprise name (one or two characters: its beginning), "
+                                                "or the beginning of a credit code or project code")),
             "status": _text(_("Status"), widget=forms.Select(choices=[
                 *every, *((s.value, s.label) for s in QUEUE_STATES)])),
             "tier": _text(_("Investment subsidy (Art. 4)"), widget=forms.Select(choices=[

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib import messages as notices
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +41,7 @@ from funds import selectors as funds_selectors
 from funds import services as funds_services
 from kernel.errors import DomainError
 from kernel.pages import describe, domain_errors, invalid_into
+from kernel.pagination import CappedPaginator
 from measures import messages
 from measures.facts import parse_facts, parse_money
 from review import presentation, selectors, services
@@ -119,7 +119,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     with invalid_into(filter_form, lang):
         filters = selectors.queue_filters(params)
         applications = selectors.review_queue_for(user, filters, today)
-    page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(filters.page if filters else 1)
+    number = filters.page if filters else 1
+    page = CappedPaginator(applications, QUEUE_PAGE_SIZE, page=number).get_page(number)
     rows = [presentation.queue_display(queue_row(app, today), today, lang) for app in page.object_list]
     for row in rows:
         row["url"] = _review_url(row["id"])
@@ -141,6 +142,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "queue_page": page,
         "count": page.paginator.count if filters else 0,
+        "count_exact": page.paginator.exact if filters else True,
+        "count_floor": page.paginator.limit,
         "previous_url": page_url(page.previous_page_number()) if page.has_previous() else None,
         "next_url_page": page_url(page.next_page_number()) if page.has_next() else None,
         "page_links": [{"number": n, "url": page_url(n), "current": n == page.number}

@@ -70,6 +70,36 @@ def test_it_filters_the_queue(client, alice, park, frozen_now):
     assert {e["field"] for e in body["errors"]} == {"tier", "submitted_from"}
 
 
+def test_it_searches_names_within_and_short_terms_from_their_start(client, alice, park):
+    app = submitted(alice)  # 青海示例算力科技有限公司
+
+    def ids(q):
+        return [r["id"] for r in client.get(QUEUE, {"q": q}, **auth(park)).json()["results"]]
+
+    assert ids("示例算力") == [app.pk] and ids("算力科技") == [app.pk]  # 3+ characters: anywhere in the name
+    assert ids("青海") == [app.pk] and ids("青") == [app.pk]  # 1-2 characters: from the name's start
+    assert ids("示例") == [] and ids("科技有限公司X") == []
+    assert ids("2406-630202") == [app.pk] and ids("630202") == []  # codes: from their start
+
+
+def test_it_counts_a_long_queue_only_up_to_the_cap_and_says_so(client, alice, park, monkeypatch):
+    from kernel import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr(pagination.CappedPagination, "page_size", 2)
+    apps = [submitted(alice, code=f"2406-630202-04-01-00010{i}") for i in range(5)]
+    first = client.get(QUEUE, **auth(park))
+    body = first.json()
+    assert first["X-Count-Exact"] == "false" and body["count"] == 4  # at least 4: counting stopped there
+    assert [r["id"] for r in body["results"]] == [a.pk for a in apps[:2]] and "page=2" in body["next"]
+    deep = client.get(QUEUE, {"page": 3}, **auth(park))  # counted up to the page asked for: now exact
+    assert deep["X-Count-Exact"] == "true" and deep.json()["count"] == 5
+    assert [r["id"] for r in deep.json()["results"]] == [apps[4].pk] and deep.json()["next"] is None
+    middle = client.get(QUEUE, {"page": 2}, **auth(park)).json()
+    assert [r["id"] for r in middle["results"]] == [a.pk for a in apps[2:4]] and "page=3" in middle["next"]
+    assert client.get(QUEUE, {"page": 4}, **auth(park)).status_code == 404
+
+
 def test_it_refuses_a_nul_character_in_the_free_text_filters(client, park):
     # PostgreSQL cannot take NUL in a query: this was a 500 there (found probing inputs while fuzzing).
     for name in ("q", "jurisdiction"):

@@ -246,3 +246,44 @@ def test_it_runs_from_manage_py_reading_stdin() -> None:
     ]
     out = done.stdout.decode("utf-8").splitlines()
     assert [json.loads(line) for line in out] == [expected(TIER_1, "en"), expected(TIER_2, "en")]
+
+
+RULE_CASES = json.loads((Path(__file__).parent / "rule_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("jobs", ["2", "3", "0"])
+def test_it_answers_in_the_input_order_with_several_jobs(jobs, monkeypatch):
+    from eligibility.management.commands import evaluate as command
+
+    monkeypatch.setattr(command, "CHUNK", 7)  # many chunks, handed to the workers out of step
+    lines = [json.dumps(case["facts"], ensure_ascii=False) for case in RULE_CASES]
+    lines[10:10] = ["{not json", json.dumps(BAD_CHECKSUM), ""]  # bad lines and a blank one among them
+    stdin = "\n".join(lines) + "\n"
+    one = run("--jobs", "1", stdin=stdin)
+    several = run("--jobs", jobs, stdin=stdin)
+    assert several == one
+    status, out, err = several
+    assert status == 1 and len(out) == len(RULE_CASES)
+    assert err[0].startswith("line 11: body:") and err[1].startswith("line 12: enterprise.credit_code:")
+    assert json.loads(out[0]) == expected(RULE_CASES[0]["facts"])
+    assert json.loads(out[-1]) == expected(RULE_CASES[-1]["facts"])
+
+
+def test_it_refuses_a_negative_number_of_jobs():
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("evaluate", "--jobs", "-1", stdin=StringIO(jsonl(TIER_1)), stdout=StringIO())
+
+
+def test_it_shows_progress_on_a_terminal_only():
+    from eligibility.management.commands.evaluate import Progress
+
+    shown = StringIO()
+    progress = Progress(shown)
+    progress.add(200)
+    progress.add(200)
+    progress.done()
+    text = shown.getvalue()  # the second 200 came within half a second: shown only at the end
+    assert text.startswith("\r200 lines evaluated (") and text.count("\r") == 2
+    assert text.rsplit("\r", 1)[1].startswith("400 lines evaluated (") and text.endswith("/s)\n")
+    _status, _out, err = run("--jobs", "2", stdin=jsonl(TIER_1, TIER_2))
+    assert err == []  # not a terminal: no progress in the output

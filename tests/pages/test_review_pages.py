@@ -206,6 +206,19 @@ def test_it_filters_and_searches_the_queue_keeping_the_filters_in_the_page_links
     assert f'href="{QUEUE}"' in element(html, id="queue-filters")
 
 
+def test_it_says_more_than_the_cap_when_it_stopped_counting(client, park, app, monkeypatch):
+    from kernel import pagination
+
+    copies(app, 30)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 10)
+    html = html_of(client.get(QUEUE))
+    assert "逾 25 件已提交或审核中的申请" in text_of(html) and "最早提交的在前 · 第 1 页" in text_of(html)
+    assert "共" not in re.search(r"<caption>(.*?)</caption>", html, re.S).group(1)
+    assert 'href="?page=2"' in element(html, class_="pagination")  # pages beyond the count still open
+    html = html_of(client.get(QUEUE, {"page": "2"}))
+    assert html.count('name="application"') == 6 and "31 件已提交或审核中的申请" in text_of(html)
+
+
 def test_it_puts_a_bad_filter_beside_its_field(client, park, app):
     response = client.get(QUEUE, {"submitted_from": "2025-02-30", "tier": "7", "q": "乐都"})
     assert response.status_code == 400

@@ -2,15 +2,20 @@
 
 Input is one JSON object (possibly pretty-printed over several lines) or JSON Lines, from FILE
 or stdin. Lines are streamed, so a large JSON Lines file never sits in memory, and a bad line is
-reported on stderr without stopping the run.
+reported on stderr without stopping the run. `--jobs N` evaluates in N processes (chunks of lines,
+answers written in the input's order); on a terminal, progress is shown on stderr.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
+import multiprocessing
+import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -43,6 +48,10 @@ class Command(BaseCommand):
             "--lang", choices=messages.LANGUAGES, default=messages.DEFAULT_LANGUAGE,
             help="language of the messages in the outcome (default zh-hans)",
         )
+        parser.add_argument(
+            "--jobs", type=int, default=1, metavar="N",
+            help="processes evaluating at once (default 1; 0: one per CPU); answers keep the input's order",
+        )
 
     def execute(self, *args: Any, **options: Any) -> str | None:
         # JSON Lines out is UTF-8 (ensure_ascii=False) whatever the locale says.
@@ -53,9 +62,13 @@ class Command(BaseCommand):
                 stream.reconfigure(encoding="utf-8")
         return super().execute(*args, **options)
 
-    def handle(self, *args: Any, file: str, lang: str, **options: Any) -> None:
+    def handle(self, *args: Any, file: str, lang: str, jobs: int = 1, **options: Any) -> None:
         # One date for the whole run, so every line of a batch is judged on the same day.
         today = timezone.localdate()
+        if jobs < 0:
+            raise CommandError("--jobs must be 0 (one per CPU) or more")
+        self._jobs, self._lang = jobs or os.cpu_count() or 1, lang
+        self._progress = Progress(sys.stderr) if options.get("stderr") is None and sys.stderr.isatty() else None
         self._bad = False
         if file == "-":
             stdin = options.get("stdin")
@@ -72,26 +85,84 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _run(self, lines: Iterator[Line], today: dt.date, lang: str) -> None:
-        for number, data in _documents(lines):
-            self._one(number, data, today, lang)
+        documents = _documents(lines)
+        if self._jobs == 1:
+            results: Iterator[list[Result]] = (
+                [_evaluated(number, text, today, lang)] for number, text in documents)
+            self._write(results)
+            return
+        chunks = ((chunk, today, lang) for chunk in _batched(documents, CHUNK))
+        # fork: the workers start with Django set up and the rules loaded, as this process has them.
+        with multiprocessing.get_context("fork").Pool(self._jobs) as pool:
+            self._write(pool.imap(_evaluated_chunk, chunks))
 
-    def _one(self, number: int, data: Any, today: dt.date, lang: str) -> None:
-        if data is _INVALID:
-            self._report(number, [{"field": "body", "code": "invalid_json"}], lang)
-            return
-        try:
-            facts = parse_facts(data)
-        except FactsError as exc:
-            self._report(number, exc.errors, lang)
-            return
-        outcome = serialize.evaluation(evaluate(facts, facts.as_of or today), lang)
-        self.stdout.write(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")))
+    def _write(self, results: Iterator[list[Result]]) -> None:
+        for chunk in results:
+            for number, answer, errors in chunk:
+                if answer is None:
+                    self._report(number, errors or [], self._lang)
+                else:
+                    self.stdout.write(answer)
+            if self._progress:
+                self._progress.add(len(chunk))
+        if self._progress:
+            self._progress.done()
 
     def _report(self, number: int, errors: list[dict[str, str]], lang: str) -> None:
         self._bad = True
         for error in errors:
             message = messages.field_error(error["field"], error["code"], lang)
             self.stderr.write(f"line {number}: {error['field']}: {message}")
+
+
+CHUNK = 200  # lines sent to a worker at once: large enough that the hand-over costs little
+# (line number, the outcome as one JSON line or None, the errors or None)
+Result = tuple[int, str | None, list[dict[str, str]] | None]
+
+
+def _evaluated(number: int, text: str | None, today: dt.date, lang: str) -> Result:
+    data = _loads(text)
+    if data is _INVALID:
+        return number, None, [{"field": "body", "code": "invalid_json"}]
+    try:
+        facts = parse_facts(data)
+    except FactsError as exc:
+        return number, None, exc.errors
+    outcome = serialize.evaluation(evaluate(facts, facts.as_of or today), lang)
+    return number, json.dumps(outcome, ensure_ascii=False, separators=(",", ":")), None
+
+
+def _evaluated_chunk(job: tuple[list[tuple[int, str | None]], dt.date, str]) -> list[Result]:
+    chunk, today, lang = job
+    return [_evaluated(number, text, today, lang) for number, text in chunk]
+
+
+def _batched(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+class Progress:
+    """Lines evaluated and their rate, rewritten in place on a terminal (at most twice a second)."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.count, self.start, self.shown = stream, 0, time.monotonic(), 0.0
+
+    def add(self, n: int) -> None:
+        self.count += n
+        now = time.monotonic()
+        if now - self.shown >= 0.5:
+            self.shown = now
+            self._show(now)
+
+    def done(self) -> None:
+        self._show(time.monotonic())
+        self.stream.write("\n")
+
+    def _show(self, now: float) -> None:
+        rate = self.count / max(now - self.start, 1e-9)
+        self.stream.write(f"\r{self.count:,} lines evaluated ({rate:,.0f}/s)")
+        self.stream.flush()
 
 
 _INVALID = object()
@@ -121,8 +192,9 @@ def _loads(text: str | None) -> Any:
         return _INVALID
 
 
-def _documents(lines: Iterator[Line]) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed JSON or _INVALID) per non-blank line, or once for a multi-line object.
+def _documents(lines: Iterator[Line]) -> Iterator[tuple[int, str | None]]:
+    """(line number, its text, or None when it is not UTF-8) per non-blank line, or once for a
+    multi-line object (its whole text). Parsing is left to `_evaluated`, in the workers.
 
     A first non-blank line that is not JSON on its own may open a pretty-printed object: then the
     rest of the input is read and parsed with it as one document. If that fails too, the input was
@@ -131,18 +203,17 @@ def _documents(lines: Iterator[Line]) -> Iterator[tuple[int, Any]]:
     for number, text in lines:
         if text is not None and not text.strip():
             continue
-        first = _loads(text)
-        if first is _INVALID and text is not None:
+        if text is not None and _loads(text) is _INVALID:
             rest = list(lines)
             texts = [t for _, t in rest]
-            whole = _INVALID if None in texts else _loads("".join([text, *texts]))
-            if whole is not _INVALID:
+            whole = None if None in texts else "".join([text, *texts])
+            if whole is not None and _loads(whole) is not _INVALID:
                 yield number, whole
                 return
             lines = iter(rest)
-        yield number, first
+        yield number, text
         break
     for number, text in lines:
         if text is not None and not text.strip():
             continue
-        yield number, _loads(text)
+        yield number, text

@@ -1,0 +1,49 @@
+"""Pages of long lists that never count the whole list (issue 15): counting 100,000 queue rows for
+every page cost more than the page. The count is exact up to COUNT_CAP rows (or up to the page asked
+for, when deeper); beyond, it is a lower bound, and the answer says so (`exact`; the header
+`X-Count-Exact: false` on the API). The envelope stays `{"count","next","previous","results"}`."""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Django's Paginator counting at most `limit` + 1 rows (SELECT COUNT(*) FROM (… LIMIT n)): enough
+    to know whether the page asked for and the one after it exist."""
+
+    def __init__(self, object_list, per_page, *, page: int = 1, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = max(COUNT_CAP, page * per_page)
+
+    @cached_property
+    def count(self) -> int:
+        """Exact when `exact`; otherwise a lower bound: there are at least this many."""
+        return self.object_list[: self.limit + 1].count()
+
+    @property
+    def exact(self) -> bool:
+        return self.count <= self.limit
+
+
+class CappedPagination(PageNumberPagination):
+    """DRF's page-number pagination over a CappedPaginator."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            page = max(1, int(request.query_params.get(self.page_query_param, 1)))
+        except (TypeError, ValueError):
+            page = 1  # DRF answers a bad page number itself (404)
+        self.django_paginator_class = functools.partial(CappedPaginator, page=page)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response["X-Count-Exact"] = "true" if self.page.paginator.exact else "false"
+        return response

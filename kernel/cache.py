@@ -73,6 +73,24 @@ class ResilientRedisCache(RedisCache):
     def incr(self, *args, **kwargs):
         return self._call("incr", *args, **kwargs)
 
+    def decr(self, *args, **kwargs):
+        return self._call("decr", *args, **kwargs)
+
+    def hit(self, key: str, timeout: int) -> int:
+        """Add one to the counter `key` and return it, with `timeout` seconds to live from now: INCR and
+        EXPIRE in one round trip (the throttles' counters, kernel.throttling, one key per window)."""
+        if not self.degraded:
+            try:
+                name = self.make_and_validate_key(key)
+                pipe = self._cache.get_client(name, write=True).pipeline(transaction=False)
+                pipe.incr(name)
+                pipe.expire(name, timeout)
+                return int(pipe.execute()[0])
+            except FAILURES as exc:
+                self._failed(exc)
+        self._fallback.add(key, 0, timeout)
+        return self._fallback.incr(key)
+
     def set_many(self, *args, **kwargs):
         return self._call("set_many", *args, **kwargs)
 

@@ -261,10 +261,7 @@ def test_row_5_counts_in_redis_one_window_at_a_time(client, settings, frozen_now
         **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "eligibility_anon": "2/min"}}
     body = json.dumps(application_facts())
     with _redis_at("redis://127.0.0.1:6379/15"):
-        try:
-            cache.clear()
-        except Exception:  # noqa: BLE001 - the fallback took it: no Redis on this machine
-            pass
+        cache.clear()  # falls back to the process's memory when there is no Redis
         if not cache.ping():
             pytest.skip("no Redis at 127.0.0.1:6379")
         frozen_now.move_to("2025-03-01 10:00:20+08:00")

@@ -81,14 +81,20 @@ class EligibilityView(APIView):
         ],
     )
     def post(self, request):
-        facts = facts_from(request)
-        as_of = facts.as_of or timezone.localdate()
-        # Signed-in clients get the one-time rule checked; anonymous answers do not reveal grants (§9).
-        granted = None
-        if request.user.is_authenticated:
-            granted = project_already_granted(facts.project.code if facts.project else None)
-        result = evaluate(facts, as_of, already_granted=granted)
-        return json_response(serialize.evaluation(result, request.LANGUAGE_CODE))
+        return eligibility_answer(request)
+
+
+def eligibility_answer(request):
+    """The outcome for the facts in the request's body; the DRF view's and the anonymous short path's
+    (haidong_policy.fastpath). `Invalid` names a bad field."""
+    facts = facts_from(request)
+    as_of = facts.as_of or timezone.localdate()
+    # Signed-in clients get the one-time rule checked; anonymous answers do not reveal grants (§9).
+    granted = None
+    if request.user.is_authenticated:
+        granted = project_already_granted(facts.project.code if facts.project else None)
+    result = evaluate(facts, as_of, already_granted=granted)
+    return json_response(serialize.evaluation(result, request.LANGUAGE_CODE))
 
 
 def entry_dict(entry: catalogue.Entry, as_of) -> dict:

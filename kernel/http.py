@@ -22,9 +22,10 @@ def json_response(data: object, status: int = 200) -> HttpResponse:
 
 
 def read_json(request) -> object:
-    """The request body as JSON, or `Invalid` naming `body`. Any content type is read as JSON."""
+    """The request body as JSON, or `Invalid` naming `body`. Any content type is read as JSON. Takes
+    DRF's request or Django's."""
     try:
-        raw = request._request.body
+        raw = getattr(request, "_request", request).body
     except RequestDataTooBig:
         raise Invalid([{"field": "body", "code": "too_large"}], "body too large") from None
     except RawPostDataException:  # a multipart form was already parsed: not JSON

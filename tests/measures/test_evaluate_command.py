@@ -287,3 +287,9 @@ def test_it_shows_progress_on_a_terminal_only():
     assert text.rsplit("\r", 1)[1].startswith("400 lines evaluated (") and text.endswith("/s)\n")
     _status, _out, err = run("--jobs", "2", stdin=jsonl(TIER_1, TIER_2))
     assert err == []  # not a terminal: no progress in the output
+
+
+def test_it_writes_the_same_bytes_as_the_standard_json_writer():
+    _status, out, _err = run(stdin="".join(json.dumps(case["facts"], ensure_ascii=False) + "\n" for case in RULE_CASES))
+    standard = [json.dumps(expected(case["facts"]), ensure_ascii=False, separators=(",", ":")) for case in RULE_CASES]
+    assert out == standard

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -129,7 +130,8 @@ def _evaluated(number: int, text: str | None, today: dt.date, lang: str) -> Resu
     except FactsError as exc:
         return number, None, exc.errors
     outcome = serialize.evaluation(evaluate(facts, facts.as_of or today), lang)
-    return number, json.dumps(outcome, ensure_ascii=False, separators=(",", ":")), None
+    # orjson writes what json.dumps(…, ensure_ascii=False, separators=(",", ":")) would, ~10x faster.
+    return number, orjson.dumps(outcome).decode(), None
 
 
 def _evaluated_chunk(job: tuple[list[tuple[int, str | None]], dt.date, str]) -> list[Result]:

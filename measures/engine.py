@@ -41,11 +41,16 @@ def evaluate(
     if not (in_force and in_scope):
         outcomes = _blocked(outcomes, criteria, in_force, as_of)
     else:
-        outcomes = [replace(o, what_if=what_if(rule, ctx, o)) for rule, o in zip(RULES, outcomes, strict=True)]
+        outcomes = [_with_what_if(rule, ctx, o) for rule, o in zip(RULES, outcomes, strict=True)]
 
     total = sum((o.amount for o in outcomes if o.amount is not None), ZERO)
     return Evaluation(as_of, in_force, in_scope, tuple(criteria), tuple(warnings), tuple(outcomes),
                       total, RULES_VERSION)
+
+
+def _with_what_if(rule, ctx: Context, outcome: MeasureOutcome) -> MeasureOutcome:
+    found = what_if(rule, ctx, outcome)
+    return replace(outcome, what_if=found) if found else outcome  # most have none: no copy then
 
 
 def _evaluate(rule, ctx: Context) -> MeasureOutcome:

@@ -24,8 +24,25 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        """Exact when `exact`; otherwise a lower bound: there are at least this many."""
-        return self.object_list[: self.limit + 1].count()
+        """Exact when `exact`; otherwise a lower bound: there are at least this many. Counted on the
+        rows' keys alone, in no order: the list's joins, subqueries and sort are not needed for it."""
+        rows = self.object_list
+        if hasattr(rows, "values"):
+            rows = rows.order_by().values("pk")
+        return rows[: self.limit + 1].count()
+
+    def page(self, number):
+        """The page's rows found by their keys first (the sort and OFFSET over the index alone), then
+        read whole with their joins and subqueries: a deep page no longer computes them for every
+        row it skips."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list
+        if not hasattr(rows, "values_list"):
+            return super().page(number)
+        keys = list(rows.values_list("pk", flat=True)[bottom:bottom + self.per_page])
+        found = {row.pk: row for row in rows.filter(pk__in=keys)}
+        return self._get_page([found[key] for key in keys if key in found], number, self)
 
     @property
     def exact(self) -> bool:

@@ -70,7 +70,9 @@ def test_it_filters_the_queue(client, alice, park, frozen_now):
     assert {e["field"] for e in body["errors"]} == {"tier", "submitted_from"}
 
 
-def test_it_searches_names_within_and_short_terms_from_their_start(client, alice, park):
+@pytest.mark.parametrize("few", [100, 0])  # the enterprises' keys in the query, or their subquery
+def test_it_searches_names_within_and_short_terms_from_their_start(client, alice, park, few, monkeypatch):
+    monkeypatch.setattr("review.selectors.FEW_ENTERPRISES", few)
     app = submitted(alice)  # 青海示例算力科技有限公司
 
     def ids(q):

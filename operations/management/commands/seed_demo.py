@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import JURISDICTIONS, Enterprise, Role, User
@@ -62,6 +62,11 @@ class Command(BaseCommand):
             done += size
             self._progress(done, applications)
         self._budgets(rng, finance)
+        if connection.vendor == "postgresql":
+            # After a bulk load the planner's statistics are stale until autovacuum comes by (a minute
+            # or so): refresh them now, so that what follows sees the tables as they are.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"\ncreated {applications} applications for {len(enterprises)} enterprises")
 
     def _progress(self, done: int, total: int) -> None:

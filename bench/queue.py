@@ -20,6 +20,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
@@ -46,14 +47,24 @@ from accounts.services import account_create  # noqa: E402
 from applications.models import Application  # noqa: E402
 
 PASSWORD = "Bench-queue-2025!"  # noqa: S105 - throw-away accounts in a throw-away database
+MONTH_AGO = (dt.date.today() - dt.timedelta(days=30)).isoformat()
 TARGETS = [
     ("API  reviewer (park)", "reviewer", "/api/v1/review/queue", {}),
     ("API  reviewer, overdue", "reviewer", "/api/v1/review/queue", {"overdue": "true"}),
     ("API  reviewer, search", "reviewer", "/api/v1/review/queue", {"q": "示例企业1"}),
     ("API  city admin, all", "city", "/api/v1/review/queue", {}),
     ("API  city admin, page 20", "city", "/api/v1/review/queue", {"page": "20"}),
+    ("API  reviewer, in review", "reviewer", "/api/v1/review/queue", {"status": "in_review"}),
+    ("API  reviewer, tier 2", "reviewer", "/api/v1/review/queue", {"tier": "2"}),
+    ("API  reviewer, not overdue", "reviewer", "/api/v1/review/queue", {"overdue": "false"}),
+    ("API  reviewer, submitted from", "reviewer", "/api/v1/review/queue", {"submitted_from": MONTH_AGO}),
+    ("API  reviewer, rare search", "reviewer", "/api/v1/review/queue", {"q": "示例企业7号"}),
+    ("API  city admin, county", "city", "/api/v1/review/queue", {"county": "630203"}),
+    ("API  city admin, jurisdiction", "city", "/api/v1/review/queue", {"jurisdiction": "630203"}),
     ("page reviewer (park)", "reviewer", "/review/", {}),
     ("page city admin, tier 2", "city", "/review/", {"tier": "2"}),
+    ("page city admin, page 20", "city", "/review/", {"page": "20"}),
+    ("page reviewer, search", "reviewer", "/review/", {"q": "示例企业1"}),
 ]
 
 
@@ -107,13 +118,13 @@ def main() -> int:
     engine = django.db.connection.vendor
     print(f"review queue, {engine}, median of {args.rounds} requests (ms); seeding "
           f"{args.large - args.small:,} more took {seeded:.0f} s")
-    print(f"  {'target':<28}{args.small:>10,}{args.large:>12,}   ratio")
+    print(f"  {'target':<32}{args.small:>10,}{args.large:>12,}   ratio")
     for label, *_ in TARGETS:
         a, b = small[label], large[label]
         if a is None or b is None:
-            print(f"  {label:<28}{'(not available)':>22}")
+            print(f"  {label:<32}{'(not available)':>22}")
         else:
-            print(f"  {label:<28}{a:>10.1f}{b:>12.1f}   {b / a:5.2f}")
+            print(f"  {label:<32}{a:>10.1f}{b:>12.1f}   {b / a:5.2f}")
     return 0
 
 

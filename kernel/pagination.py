@@ -25,10 +25,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """Exact when `exact`; otherwise a lower bound: there are at least this many. Counted on the
-        rows' keys alone, in no order: the list's joins, subqueries and sort are not needed for it."""
+        rows' keys alone (the list's joins and subqueries are not needed for it), in the list's order,
+        so that the database walks the index it pages with and stops at the cap."""
         rows = self.object_list
         if hasattr(rows, "values"):
-            rows = rows.order_by().values("pk")
+            rows = rows.values("pk")
         return rows[: self.limit + 1].count()
 
     def page(self, number):

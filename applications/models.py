@@ -61,6 +61,10 @@ class Application(models.Model):
             models.Index(fields=["in_queue", "jurisdiction", "tier", "submitted_at", "id"], name="app_queue_tier"),
             # Tier filter (city admins, every jurisdiction): WHERE in_queue AND tier = ? ORDER BY submitted_at, id
             models.Index(fields=["in_queue", "tier", "submitted_at", "id"], name="app_queue_tier_all"),
+            # Status filter: WHERE in_queue AND jurisdiction = ? AND state = ? ORDER BY submitted_at, id
+            models.Index(fields=["in_queue", "jurisdiction", "state", "submitted_at", "id"], name="app_queue_state"),
+            # Status filter (city admins, every jurisdiction): WHERE in_queue AND state = ? ORDER BY submitted_at, id
+            models.Index(fields=["in_queue", "state", "submitted_at", "id"], name="app_queue_state_all"),
             # County filter (city admins): WHERE in_queue AND county = ? ORDER BY submitted_at, id
             models.Index(fields=["in_queue", "county", "submitted_at", "id"], name="app_queue_county"),
             # Overview counts: GROUP BY jurisdiction, state

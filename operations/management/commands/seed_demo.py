@@ -62,11 +62,12 @@ class Command(BaseCommand):
             done += size
             self._progress(done, applications)
         self._budgets(rng, finance)
-        if connection.vendor == "postgresql":
-            # After a bulk load the planner's statistics are stale until autovacuum comes by (a minute
-            # or so): refresh them now, so that what follows sees the tables as they are.
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # After a bulk load the planner's statistics and the visibility map are stale until
+            # autovacuum comes by (a minute or so; it does after inserts since PostgreSQL 13): bring
+            # them up to date now, so that what follows sees the tables as a running service has them.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(f"\ncreated {applications} applications for {len(enterprises)} enterprises")
 
     def _progress(self, done: int, total: int) -> None:

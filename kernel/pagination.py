@@ -25,11 +25,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """Exact when `exact`; otherwise a lower bound: there are at least this many. Counted on the
-        rows' keys alone (the list's joins and subqueries are not needed for it), in the list's order,
-        so that the database walks the index it pages with and stops at the cap."""
+        rows' keys alone and in no order (the list's joins, subqueries and sort are not needed for it):
+        the database stops at the cap, often within an index."""
         rows = self.object_list
         if hasattr(rows, "values"):
-            rows = rows.values("pk")
+            rows = rows.order_by().values("pk")
         return rows[: self.limit + 1].count()
 
     def page(self, number):

@@ -18,9 +18,11 @@ class CappedPaginator(Paginator):
     """Django's Paginator counting at most `limit` + 1 rows (SELECT COUNT(*) FROM (… LIMIT n)): enough
     to know whether the page asked for and the one after it exist."""
 
-    def __init__(self, object_list, per_page, *, page: int = 1, **kwargs):
+    def __init__(self, object_list, per_page, *, page: int = 1, fetch=None, **kwargs):
+        """`fetch(keys)`: the rows of those keys, read whole (default: the list filtered by them)."""
         super().__init__(object_list, per_page, **kwargs)
         self.limit = max(COUNT_CAP, page * per_page)
+        self.fetch = fetch
 
     @cached_property
     def count(self) -> int:
@@ -42,7 +44,7 @@ class CappedPaginator(Paginator):
         if not hasattr(rows, "values_list"):
             return super().page(number)
         keys = list(rows.values_list("pk", flat=True)[bottom:bottom + self.per_page])
-        found = {row.pk: row for row in rows.filter(pk__in=keys)}
+        found = {row.pk: row for row in (self.fetch(keys) if self.fetch else rows.filter(pk__in=keys))}
         return self._get_page([found[key] for key in keys if key in found], number, self)
 
     @property
@@ -53,12 +55,12 @@ class CappedPaginator(Paginator):
 class CappedPagination(PageNumberPagination):
     """DRF's page-number pagination over a CappedPaginator."""
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, fetch=None):
         try:
             page = max(1, int(request.query_params.get(self.page_query_param, 1)))
         except (TypeError, ValueError):
             page = 1  # DRF answers a bad page number itself (404)
-        self.django_paginator_class = functools.partial(CappedPaginator, page=page)
+        self.django_paginator_class = functools.partial(CappedPaginator, page=page, fetch=fetch)
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

@@ -72,7 +72,8 @@ class ReviewQueueView(APIView):
         filters = selectors.queue_filters(request.query_params)
         today = timezone.localdate()
         paginator = CappedPagination()
-        page = paginator.paginate_queryset(selectors.review_queue_for(request.user, filters, today), request, self)
+        page = paginator.paginate_queryset(selectors.review_queue_for(request.user, filters, today), request, self,
+                                           fetch=selectors.queue_rows)
         return paginator.get_paginated_response([queue_row(a, today) for a in page])
 
 

@@ -65,7 +65,7 @@ def overdue_before(today: dt.date) -> dt.datetime:
 def review_queue_for(user: User, filters: QueueFilters, today: dt.date) -> QuerySet[Application]:
     """Submitted and in-review applications a reviewer (its jurisdiction) or a city admin (all) may
     work, oldest first. One query, whatever the size: everything shown is on the row or joined."""
-    qs = Application.objects.filter(in_queue=1).select_related("enterprise", "claimed_by")
+    qs = Application.objects.filter(in_queue=1)
     if user.is_authenticated and user.is_reviewer:
         qs = qs.filter(jurisdiction=user.jurisdiction)
     elif user.is_authenticated and user.is_city_admin:
@@ -93,10 +93,21 @@ def review_queue_for(user: User, filters: QueueFilters, today: dt.date) -> Query
         qs = qs.filter(late if filters.overdue else on_time)
     if filters.q:
         qs = qs.filter(search(filters.q))
-    # Returned once and submitted again: marked in the queue (a subquery on the row, still one query).
-    qs = qs.annotate(resubmitted=Exists(Transition.objects.filter(application=OuterRef("pk"),
-                                                                  to_state=State.RETURNED)))
-    return with_notice(qs).order_by("submitted_at", "id")
+    return with_columns(qs).order_by("submitted_at", "id")
+
+
+def with_columns(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """What the queue shows beside the row: the enterprise, who claimed it, whether it was returned
+    once and submitted again, its notice (joins and subqueries on the row, still one query)."""
+    qs = qs.select_related("enterprise", "claimed_by").annotate(
+        resubmitted=Exists(Transition.objects.filter(application=OuterRef("pk"), to_state=State.RETURNED)))
+    return with_notice(qs)
+
+
+def queue_rows(keys: list[int]) -> QuerySet[Application]:
+    """A page of the queue read by its keys (found by `review_queue_for`), with its columns, without
+    evaluating the filters again (kernel.pagination.CappedPaginator's `fetch`)."""
+    return with_columns(Application.objects.filter(pk__in=keys))
 
 
 SHORT_TERM = 3  # fewer characters than a trigram: names are matched from their start

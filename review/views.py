@@ -120,7 +120,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters = selectors.queue_filters(params)
         applications = selectors.review_queue_for(user, filters, today)
     number = filters.page if filters else 1
-    page = CappedPaginator(applications, QUEUE_PAGE_SIZE, page=number).get_page(number)
+    page = CappedPaginator(applications, QUEUE_PAGE_SIZE, page=number, fetch=selectors.queue_rows).get_page(number)
     rows = [presentation.queue_display(queue_row(app, today), today, lang) for app in page.object_list]
     for row in rows:
         row["url"] = _review_url(row["id"])

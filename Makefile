@@ -59,8 +59,8 @@ demo: migrate
 	@echo "Calculator: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/api/docs"
 	@echo ""
 
-bench: setup
-	$(PY) bench/eligibility.py
+bench: setup pdf-setup
+	bench/all.sh
 
 messages: setup
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=build

@@ -21,10 +21,12 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from applications.models import Decision, Determination
 from determinations import signing
 from eligibility.presentation import figures
+from kernel.errors import Unavailable
 from measures import parameters, regions
 from measures.outcome import Status
 from measures.rmb import rmb_capitals
@@ -196,6 +198,41 @@ def _font_file(pattern: str, stem: str) -> Path | None:
     return path if path.name.startswith(stem) and path.exists() else None
 
 
+MISSING_GLYPH = "〓"  # 下脚号: the mark Chinese typesetting puts where a character cannot be set
+
+
+@cache
+def drawable() -> frozenset[int]:
+    """The characters the template's fonts can draw. In PDF/A Typst refuses text it cannot draw (a
+    rare 生僻字 outside the fonts, an emoji), and a decision must never fail on it."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    codes: set[int] = set()
+    for pattern, stem, _package in FONTS:
+        path = _font_file(pattern, stem)
+        if path is not None:
+            is_collection = path.suffix == ".ttc"
+            faces = TTCollection(str(path), lazy=True).fonts if is_collection else [TTFont(str(path), lazy=True)]
+            for face in faces:
+                codes.update(face.getBestCmap() or {})
+    return frozenset(codes)
+
+
+def printable(value):
+    """`value` (the document's words, nested) with every character the fonts cannot draw set as
+    MISSING_GLYPH (and odd spaces as plain ones). The attached facts.json keeps the text as given."""
+    if isinstance(value, str):
+        codes = drawable()
+        if all(ord(c) in codes or c == "\n" for c in value):
+            return value
+        return "".join(c if ord(c) in codes or c == "\n" else " " if c.isspace() else MISSING_GLYPH for c in value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
+
+
 @cache
 def _compiler():
     import typst
@@ -206,8 +243,11 @@ def _compiler():
 
 def render_pdf(determination: Determination) -> bytes:
     """The determination's PDF, signed by its authority with the seal over the 落款 (DESIGN §12)."""
+    if not drawable():  # no font at all: Typst would write a page without text (the start-up check warns)
+        raise Unavailable(_("The fonts of the determination are not installed: nothing was saved. "
+                            "Please tell the service's operators."))
     with translation.override("zh-hans"):
-        data = document_data(determination)
+        data = printable(document_data(determination))
     inputs = {"data": json.dumps(data, ensure_ascii=False), "qr": qr_svg(data["url"]), **embedded_data(determination)}
     # Typst takes whole seconds with a fixed offset (Asia/Shanghai has been +08:00 since 1991).
     local = timezone.localtime(determination.issued_at)

@@ -33,8 +33,21 @@ MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "haidong_policy.middleware.LanguageMiddleware",
+    "haidong_policy.fastpath.AllowedHostMiddleware",  # where CommonMiddleware checks it on the full stack
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 )
+
+
+class AllowedHostMiddleware:
+    """ALLOWED_HOSTS: a request for another host is refused (DisallowedHost: 400), as CommonMiddleware
+    does on the full stack by reading the host."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.get_host()
+        return self.get_response(request)
 
 
 def anonymous_eligibility(request):
@@ -54,6 +67,11 @@ def anonymous_eligibility(request):
     return response
 
 
+def takes_json(accept: str) -> bool:
+    """Whether the client accepts JSON for sure; any other Accept is left to DRF's negotiation (406)."""
+    return not accept.strip() or any(kind in accept for kind in ("application/json", "*/*", "application/*"))
+
+
 class EligibilityFastPath:
     """WSGI: the short path for anonymous eligibility requests, Django's application for the rest."""
 
@@ -67,7 +85,8 @@ class EligibilityFastPath:
     def takes(self, environ) -> bool:
         return (environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") in PATHS
                 and "HTTP_AUTHORIZATION" not in environ
-                and settings.SESSION_COOKIE_NAME not in environ.get("HTTP_COOKIE", ""))
+                and settings.SESSION_COOKIE_NAME not in environ.get("HTTP_COOKIE", "")
+                and takes_json(environ.get("HTTP_ACCEPT", "")))
 
     def __call__(self, environ, start_response):
         if not self.takes(environ):

@@ -11,6 +11,7 @@ keeps trying is let in again when the window turns, as with DRF."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 from django.core.cache import cache
@@ -24,7 +25,11 @@ def hit(key: str, timeout: int) -> int:
     if hasattr(cache, "hit"):
         return cache.hit(key, timeout)
     cache.add(key, 0, timeout)  # other caches (memory, in development and tests): two calls
-    return cache.incr(key)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two: a new window
+        cache.add(key, 1, timeout)
+        return 1
 
 
 class CurrentRate:
@@ -47,7 +52,8 @@ class CurrentRate:
         counter = f"{key}:{window}"
         if hit(counter, self.duration + 1) <= self.num_requests:
             return True
-        cache.decr(counter)  # a refused request does not count
+        with contextlib.suppress(ValueError):  # gone meanwhile (expired, or Redis came or went): nothing to take back
+            cache.decr(counter)  # a refused request does not count
         self._refused_at = now
         return False
 

@@ -10,7 +10,11 @@ as `UPPER(col::text) LIKE UPPER(%s)`; the database is UTF-8, so pg_trgm splits C
   not "C", so the plain btree cannot serve LIKE).
 """
 
-from django.db import migrations
+import logging
+
+from django.db import DatabaseError, migrations, transaction
+
+logger = logging.getLogger(__name__)
 
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS enterprise_name_trgm ON accounts_enterprise USING gin (UPPER(name) gin_trgm_ops)",
@@ -24,9 +28,17 @@ NAMES = ["enterprise_name_trgm", "enterprise_name_prefix", "enterprise_code_pref
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    try:
+        with transaction.atomic():  # a managed server may refuse extensions to this role: search still works
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError:
+        logger.warning("pg_trgm could not be created: the queue's name search runs without its trigram index")
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        trigrams = cursor.fetchone() is not None
     for sql in INDEXES:
-        schema_editor.execute(sql)
+        if trigrams or "gin_trgm_ops" not in sql:
+            schema_editor.execute(sql)
 
 
 def drop(apps, schema_editor):

@@ -93,3 +93,32 @@ def test_it_refuses_a_body_over_the_limit_before_reading_it(settings):
     settings.BODY_MAX_BYTES = 100
     short, full = both(json.dumps(EXAMPLE_FACTS))
     assert short == full and short[0].startswith("413")
+
+
+def test_it_refuses_a_host_not_allowed_as_the_full_stack_does(settings):
+    settings.ALLOWED_HOSTS = ["good.example"]
+    short, full = both(json.dumps(EXAMPLE_FACTS), HTTP_HOST="evil.example")
+    assert short == full and short[0].startswith("400")
+
+
+def test_it_leaves_other_media_types_to_drf(monkeypatch):
+    taken = []
+    real = wsgi.application.handler
+    monkeypatch.setattr(wsgi.application, "handler", lambda request: taken.append(request.path) or real(request))
+    short, full = both(json.dumps(EXAMPLE_FACTS), HTTP_ACCEPT="text/html")
+    assert short == full and short[0].startswith("406") and taken == []
+    call(wsgi.application, json.dumps(EXAMPLE_FACTS), HTTP_ACCEPT="application/json, text/plain;q=0.5")
+    assert taken == [URL]
+
+
+def test_it_refuses_on_the_counter_even_when_it_is_gone_before_it_can_be_taken_back(monkeypatch):
+    from django.core.cache import cache
+
+    def gone(*args, **kwargs):
+        raise ValueError("Key not found.")
+
+    monkeypatch.setattr(cache, "decr", gone)
+    body = json.dumps(EXAMPLE_FACTS)
+    with rates("1/min"):
+        statuses = [call(wsgi.application, body)[0] for _ in range(2)]
+    assert statuses == ["200 OK", "429 Too Many Requests"]

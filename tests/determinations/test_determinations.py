@@ -1,6 +1,7 @@
 """Determinations (决定书): the PDF's text, the number series, stored once, public verification."""
 
 import hashlib
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -56,8 +57,9 @@ def test_it_writes_rare_characters_and_markup_of_a_name_as_they_are(park):
     from accounts.services import account_create
     from tests.personas import PASSWORD, valid_code
 
-    # 堃 and 喆 are outside GB 2312, Ö outside CJK; "#", "*" and "[" are Typst markup: text, never read as markup.
-    name = "青海堃喆Ö算力 #set *科技* [有限] 公司"
+    # 堃 and 喆 are outside GB 2312, Ö outside CJK; "#", "*" and "[" are Typst markup: text, never read as markup;
+    # 𪛖 (CJK extension B) and 🙂 are in none of the fonts: set as 〓, the name kept whole in facts.json.
+    name = "青海堃喆Ö算力 #set *科技* [有限] 公司𪛖🙂"
     rare = account_create(username="rare", password=PASSWORD, role="enterprise", credit_code=valid_code("91630202MA7RARE01"),
                           enterprise_name=name, email="rare@example.com")
     facts = application_facts()
@@ -66,9 +68,13 @@ def test_it_writes_rare_characters_and_markup_of_a_name_as_they_are(park):
     for kind in REQUIRED_FOR_DATA_CENTRE:
         services.attachment_add(application_id=app.pk, user=rare, kind=kind, upload=upload())
     services.application_submit(application_id=app.pk, user=rare, declaration=True)
-    determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination
+    determination = review_services.application_approve(application_id=app.pk, reviewer=park,
+                                                        note="材料齐全\ue000，予以批准").determination
     text, _pages = text_of(determination)
     assert text.count("青海堃喆Ö算力") >= 2 and "#set *科技* [有限]" in text
+    assert "公司〓〓" in text and "材料齐全〓，予以批准" in text and "𪛖" not in text
+    attached = PdfReader(determination.pdf.path).attachments["facts.json"][0].decode()
+    assert json.loads(attached)["enterprise"]["name"] == name
 
 
 def test_it_writes_a_rejection_with_its_reasons_and_clauses(alice, park):
@@ -247,3 +253,14 @@ def test_it_warns_at_start_up_when_a_font_is_missing(monkeypatch):
     warnings = checks.pdf_requirements()
     assert [w.id for w in warnings] == ["applications.W001"]
     assert "DejaVu Serif" in warnings[0].msg and "fonts-dejavu-core" in warnings[0].msg
+
+
+def test_it_issues_nothing_without_the_fonts_and_says_so(alice, park, monkeypatch):
+    from determinations import pdf
+    from kernel.errors import Unavailable
+
+    monkeypatch.setattr(pdf, "drawable", lambda: frozenset())
+    app = submitted(alice)
+    with pytest.raises(Unavailable, match="fonts"):
+        review_services.application_approve(application_id=app.pk, reviewer=park)
+    assert not Determination.objects.exists() and not NumberSeries.objects.filter(last_serial__gt=0).exists()

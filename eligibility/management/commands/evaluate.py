@@ -96,6 +96,8 @@ class Command(BaseCommand):
 
     def _write(self, results: Iterator[Chunk]) -> None:
         raw = getattr(self.stdout._out, "buffer", None)  # the process's stdout: bytes straight to it
+        if raw is not None:
+            self.stdout._out.flush()  # what was written as text before goes first
         for text, bad, count in results:
             if text and raw is not None:
                 raw.write(text)  # the chunk's answers, one line each, in one write

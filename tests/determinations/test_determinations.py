@@ -261,6 +261,6 @@ def test_it_issues_nothing_without_the_fonts_and_says_so(alice, park, monkeypatc
 
     monkeypatch.setattr(pdf, "drawable", lambda: frozenset())
     app = submitted(alice)
-    with pytest.raises(Unavailable, match="fonts"):
+    with pytest.raises(Unavailable, match="字体未安装"):
         review_services.application_approve(application_id=app.pk, reviewer=park)
     assert not Determination.objects.exists() and not NumberSeries.objects.filter(last_serial__gt=0).exists()

@@ -89,7 +89,11 @@ class ResilientRedisCache(RedisCache):
             except FAILURES as exc:
                 self._failed(exc)
         self._fallback.add(key, 0, timeout)
-        return self._fallback.incr(key)
+        try:
+            return self._fallback.incr(key)
+        except ValueError:  # expired between the two: a new window
+            self._fallback.add(key, 1, timeout)
+            return 1
 
     def set_many(self, *args, **kwargs):
         return self._call("set_many", *args, **kwargs)

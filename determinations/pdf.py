@@ -67,8 +67,15 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def _items(texts: list[str]) -> list[str]:
-    return [f"（{ORDINALS[i]}）{text}" for i, text in enumerate(texts)]
+def _numbered(items: list[tuple[list[list], list[str] | None]]) -> list[dict]:
+    """The decision's paragraphs numbered （一）（二）…: each (its runs of [text, bold], the list that
+    follows it or None), as the template's blocks."""
+    blocks = []
+    for i, (runs, following) in enumerate(items):
+        blocks.append({"kind": "p", "runs": [[f"（{ORDINALS[i]}）", False], *runs]})
+        if following is not None:
+            blocks.append({"kind": "list", "items": following})
+    return blocks
 
 
 def _granted_item(m) -> str:
@@ -80,26 +87,20 @@ def _approval(determination: Determination, outcome, project: dict, note: str) -
     """二、认定结果: the grant of 第4条 (or why there is none), then the measures the enterprise may use,
     then the reviewer's opinion, numbered （一）（二）… in that order."""
     measure4 = outcome.measure(4)
-    paragraphs: list[list[list]] = []
+    items: list[tuple[list[list], list[str] | None]] = []
     if measure4.status is Status.ELIGIBLE:
         amount = determination.amount_cny
-        paragraphs.append([["依据第4条（投资补助），给予一次性前期补助", False],
-                           [f"人民币{amount:,.2f}元（{rmb_capitals(amount)}）", True],
-                           [f"，由{measure4.payer.name}拨付。本补助按项目一次性给予，同一项目不重复补助。", False]])
+        items.append(([["依据第4条（投资补助），给予一次性前期补助", False],
+                       [f"人民币{amount:,.2f}元（{rmb_capitals(amount)}）", True],
+                       [f"，由{measure4.payer.name}拨付。本补助按项目一次性给予，同一项目不重复补助。", False]], None))
     elif project:
         reasons = "".join(f"{r.message}（{r.clause}）；" for r in measure4.reasons if r.passed is False)
-        paragraphs.append([[f"第4条（投资补助）不予补助，理由：{reasons}", False]])
-    paragraphs.append([["你单位可享受或由有关部门按规定办理以下政策措施：", False]])
+        items.append(([[f"第4条（投资补助）不予补助，理由：{reasons}", False]], None))
     granted = [_granted_item(m) for m in outcome.measures if m.granted and m.number != 4]
+    items.append(([["你单位可享受或由有关部门按规定办理以下政策措施：", False]], granted))
     if note:
-        paragraphs.append([[f"审核意见：{note}", False]])
-    labels = _items([""] * len(paragraphs))
-    blocks = []
-    for label, runs in zip(labels, paragraphs, strict=True):
-        blocks.append({"kind": "p", "runs": [[label, False], *runs]})
-        if runs[0][0].startswith("你单位可享受"):
-            blocks.append({"kind": "list", "items": granted})
-    return blocks
+        items.append(([[f"审核意见：{note}", False]], None))
+    return _numbered(items)
 
 
 def _rejection(outcome, note: str) -> list[dict]:
@@ -108,13 +109,11 @@ def _rejection(outcome, note: str) -> list[dict]:
     reasons = [f"{r.message}（{r.clause}）。" for r in outcome.scope if r.passed is False]
     reasons += [f"{m.clause} {m.title}：{r.message}（{r.clause}）。" for m in outcome.measures
                 if m.number == 4 and m.status is Status.NOT_ELIGIBLE for r in m.reasons if r.passed is False][:40]
-    texts = ["经审核，你单位的申请不予批准。", "依据的事实和理由："] + ([f"审核意见：{note}"] if note else [])
-    labelled = _items(texts)
-    blocks = [{"kind": "p", "runs": [[labelled[0], False]]}, {"kind": "p", "runs": [[labelled[1], False]]},
-              {"kind": "list", "items": reasons}]
+    items: list[tuple[list[list], list[str] | None]] = [
+        ([["经审核，你单位的申请不予批准。", False]], None), ([["依据的事实和理由：", False]], reasons)]
     if note:
-        blocks.append({"kind": "p", "runs": [[labelled[2], False]]})
-    return blocks
+        items.append(([[f"审核意见：{note}", False]], None))
+    return _numbered(items)
 
 
 def document_data(determination: Determination) -> dict:

@@ -19,6 +19,17 @@ LOG_EVERY_SECONDS = 60
 FAILURES = (RedisError, OSError)
 
 
+def add_one(store, key: str, timeout: int) -> int:
+    """Add one to the counter `key` of any Django cache (made with `timeout` seconds to live) and
+    return it: two calls, where Redis does it in one (ResilientRedisCache.hit)."""
+    store.add(key, 0, timeout)
+    try:
+        return store.incr(key)
+    except ValueError:  # expired between the two: a new window
+        store.add(key, 1, timeout)
+        return 1
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -88,12 +99,7 @@ class ResilientRedisCache(RedisCache):
                 return int(pipe.execute()[0])
             except FAILURES as exc:
                 self._failed(exc)
-        self._fallback.add(key, 0, timeout)
-        try:
-            return self._fallback.incr(key)
-        except ValueError:  # expired between the two: a new window
-            self._fallback.add(key, 1, timeout)
-            return 1
+        return add_one(self._fallback, key, timeout)
 
     def set_many(self, *args, **kwargs):
         return self._call("set_many", *args, **kwargs)

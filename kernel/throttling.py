@@ -17,19 +17,13 @@ import math
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 
+from kernel.cache import add_one
 from kernel.clients import client_address
 
 
 def hit(key: str, timeout: int) -> int:
     """Add one to the counter `key` (created with `timeout` seconds to live) and return it."""
-    if hasattr(cache, "hit"):
-        return cache.hit(key, timeout)
-    cache.add(key, 0, timeout)  # other caches (memory, in development and tests): two calls
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two: a new window
-        cache.add(key, 1, timeout)
-        return 1
+    return cache.hit(key, timeout) if hasattr(cache, "hit") else add_one(cache, key, timeout)
 
 
 class CurrentRate:

@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from determinations.pdf import verification_url
 from determinations.verification import signature_of
 from review import services as review_services
 from tests.personas import submitted
@@ -152,3 +153,19 @@ def test_it_never_leaves_the_qr_block_alone_on_a_page(determination):
     last = reader.pages[-1].extract_text()
     assert determination.verification_code in last
     assert "行政复议" in last and "海东工业园区管理委员会" in last  # the remedies and the 落款 stand with it
+
+
+def test_it_prints_a_qr_code_that_reads_back_as_the_verification_link(determination, tmp_path):
+    """The QR code on the printed last page, rendered at 150 dpi and read by a decoder."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler's pdftoppm is not installed (make test installs poppler-utils)")
+    import zxingcpp
+    from PIL import Image
+
+    pages = len(PdfReader(io.BytesIO(stored(determination))).pages)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", str(pages), "-l", str(pages), determination.pdf.path,
+                    str(tmp_path / "last")], check=True)
+    (image,) = tmp_path.glob("last*.png")
+    found = [b.text for b in zxingcpp.read_barcodes(Image.open(image)) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    assert found == [verification_url(determination.verification_code)]
+    assert found[0].endswith(f"/verify/{determination.verification_code}/")

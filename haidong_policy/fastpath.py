@@ -11,6 +11,8 @@ one throttle. Mounted in haidong_policy.wsgi, so gunicorn (production, make serv
 
 from __future__ import annotations
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.exception import convert_exception_to_response
@@ -31,7 +33,7 @@ MIDDLEWARE = (
     "haidong_policy.middleware.SecurityHeadersMiddleware",
     "kernel.limits.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "haidong_policy.fastpath.ContentSecurityPolicyMiddleware",  # csp.middleware.CSPMiddleware's header
     "haidong_policy.middleware.LanguageMiddleware",
     "haidong_policy.fastpath.AllowedHostMiddleware",  # where CommonMiddleware checks it on the full stack
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -48,6 +50,26 @@ class AllowedHostMiddleware:
     def __call__(self, request):
         request.get_host()
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """The header csp.middleware.CSPMiddleware writes on an answer that sets no policy of its own and
+    asks for no nonce, as every JSON answer here: the same text, built once instead of twice a request.
+    Like CSPMiddleware, no header on a 404 or 500 in DEBUG (Django's debug pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.headers = [(name, text) for name, text in ((HEADER, build_policy()),
+                                                        (HEADER_REPORT_ONLY, build_policy(report_only=True))) if text]
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (404, 500) and settings.DEBUG:
+            return response
+        for name, text in self.headers:
+            if name not in response:
+                response[name] = text
+        return response
 
 
 def anonymous_eligibility(request):

@@ -35,7 +35,7 @@ def read_json(request) -> object:
         data = json.loads(raw)
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or absurd nesting
         raise Invalid([{"field": "body", "code": "invalid_json"}], "invalid JSON") from None
-    problem = _unfit(data)
+    problem = None if _plainly_fit(raw) else _unfit(data)
     if problem:
         field, code = problem
         raise Invalid([{"field": field, "code": code}], "invalid JSON")
@@ -49,6 +49,21 @@ def _bad_text(value: str) -> bool:
     """NUL (PostgreSQL cannot store it) or a lone surrogate (no encoding can write it: "\\ud800" is
     valid JSON but not text)."""
     return BAD_TEXT.search(value) is not None
+
+
+def _plainly_fit(raw: bytes) -> bool:
+    """Whether the body cannot hold what `_unfit` looks for, seen from its bytes alone: strict UTF-8
+    (json.loads would let an encoded lone surrogate through), no NUL byte (UTF-16 and UTF-32 bodies,
+    which json.loads also reads, have them), no escape sequence (the only way UTF-8 JSON writes NUL or
+    a lone surrogate), and fewer brackets than MAX_DEPTH (so nothing nested deeper). Most bodies are; the
+    others are walked."""
+    if b"\\u" in raw or b"\x00" in raw or raw.count(b"[") + raw.count(b"{") >= MAX_DEPTH:
+        return False
+    try:
+        raw.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _unfit(data: object) -> tuple[str, str] | None:

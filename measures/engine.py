@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from decimal import Decimal
 
 from measures import parameters, scope
@@ -50,7 +49,7 @@ def evaluate(
 
 def _with_what_if(rule, ctx: Context, outcome: MeasureOutcome) -> MeasureOutcome:
     found = what_if(rule, ctx, outcome)
-    return replace(outcome, what_if=found) if found else outcome  # most have none: no copy then
+    return _copy(outcome, outcome.parameters, found) if found else outcome  # most have none: no copy then
 
 
 def _evaluate(rule, ctx: Context) -> MeasureOutcome:
@@ -58,7 +57,13 @@ def _evaluate(rule, ctx: Context) -> MeasureOutcome:
     with parameters.Recording() as reads:
         outcome = rule.evaluate(ctx)
     used = tuple(ParameterUse(name, valid_from) for name, valid_from in reads.items())
-    return replace(outcome, parameters=used) if used else outcome
+    return _copy(outcome, used, outcome.what_if) if used else outcome
+
+
+def _copy(o: MeasureOutcome, parameters: tuple[ParameterUse, ...], what_if: tuple) -> MeasureOutcome:
+    """`o` with these parameters and what_if: dataclasses.replace, spelled out (it runs for most
+    measures of every evaluation, and replace looks the fields up each time)."""
+    return MeasureOutcome(o.number, o.status, o.reasons, o.missing, o.amount, o.payer, parameters, what_if)
 
 
 def _blocked(

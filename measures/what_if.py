@@ -6,7 +6,6 @@ it really helps. Dates, regions, kinds and scope are not the enterprise's to cha
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -72,10 +71,18 @@ def improves(before: MeasureOutcome, after: MeasureOutcome) -> bool:
     return before.status not in GAINED or (after.amount or Decimal(0)) > (before.amount or Decimal(0))
 
 
+def current(facts: Facts, field: str) -> Any:
+    group, name = field.split(".", 1)
+    return getattr(getattr(facts, group), name)
+
+
 def what_if(rule, ctx: Context, outcome: MeasureOutcome) -> tuple[WhatIf, ...]:
     found = []
     for field, value in candidates(outcome.number, ctx):
-        after = rule.evaluate(dataclasses.replace(ctx, facts=changed(ctx.facts, field, value)))
+        if current(ctx.facts, field) == value:  # no change: the outcome is this one, which cannot improve on itself
+            continue
+        after = rule.evaluate(Context(changed(ctx.facts, field, value), ctx.as_of, ctx.already_granted,
+                                      ctx.recognized_investment))
         if improves(outcome, after):
             found.append(WhatIf(field, value, after.status, after.amount))
     return tuple(found)

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: run serve test setup system-run system-test pdf-setup migrate demo bench messages clean
+.PHONY: run serve worker test setup system-run system-test pdf-setup migrate demo bench messages clean
 
 run: setup system-run pdf-setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
@@ -22,6 +22,12 @@ serve: setup system-run
 	$(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR  # e.g. refuses console mail (README)
 	DEBUG=false $(VENV)/bin/gunicorn haidong_policy.wsgi -c haidong_policy/gunicorn.conf.py
+
+# Background jobs (README "Jobs"): a Celery worker with beat (the nightly screening, the expiry
+# warnings); needs CELERY_BROKER_URL or REDIS_URL. Without a broker, jobs run inside the web process.
+worker: setup
+	@test -n "$${CELERY_BROKER_URL:-$$REDIS_URL}" || { echo "make worker needs CELERY_BROKER_URL or REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	$(VENV)/bin/celery -A haidong_policy worker --beat --loglevel INFO --schedule var/celerybeat-schedule
 
 test: setup system-test pdf-setup
 	$(VENV)/bin/ruff check .

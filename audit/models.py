@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     OBJECTION = "objection", _("Objection")
     PAYMENT = "payment", _("Payment")
     BUDGET = "budget", _("Budget")
+    CONSENT = "consent", _("Consent to screening")
 
 
 class AuditEntry(models.Model):

@@ -73,7 +73,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def _checked_facts(enterprise: Enterprise, data: Any) -> tuple[dict, Facts]:
+def checked_facts(enterprise: Enterprise, data: Any) -> tuple[dict, Facts]:
     """Client facts with the enterprise identity taken from the account; `Invalid` naming each bad field."""
     if not isinstance(data, dict):
         raise Invalid([{"field": "body", "code": "not_an_object"}], "invalid facts")
@@ -99,7 +99,7 @@ def _checked_facts(enterprise: Enterprise, data: Any) -> tuple[dict, Facts]:
     return model.model_dump(mode="json", exclude_none=True, exclude={"as_of"}), model
 
 
-def jurisdiction_for(facts: Facts, enterprise: Enterprise) -> str:
+def jurisdiction_for(facts: Facts, registered_region: str) -> str:
     """park for a project in the industrial park, else the project's county; with no project (or
     no county yet), the enterprise's registered region (DESIGN §5, §9)."""
     project = facts.project
@@ -107,7 +107,7 @@ def jurisdiction_for(facts: Facts, enterprise: Enterprise) -> str:
         return "park"
     if project is not None and project.region and regions.is_haidong_county(project.region):
         return regions.normalize(project.region)
-    return jurisdiction_of_region(enterprise.registered_region)
+    return jurisdiction_of_region(registered_region)
 
 
 def required_attachments(facts: Facts) -> list[str]:
@@ -141,7 +141,7 @@ def _set_facts(application: Application, stored: dict, model: Facts) -> None:
     """The facts, and what the queue reads from them without parsing JSON."""
     project = model.project
     application.facts = stored
-    application.jurisdiction = jurisdiction_for(model, application.enterprise)
+    application.jurisdiction = jurisdiction_for(model, application.enterprise.registered_region)
     application.project_code = project.code if project else ""
     region = project.region if project is not None and project.region else application.enterprise.registered_region
     application.county = regions.normalize(region)
@@ -155,7 +155,7 @@ def _set_facts(application: Application, stored: dict, model: Facts) -> None:
 def application_create(*, user: User, facts: Any) -> Application:
     if not (user.is_authenticated and user.is_enterprise):
         raise NotAllowed(_("Only enterprise users file applications."))
-    stored, model = _checked_facts(user.enterprise, facts)
+    stored, model = checked_facts(user.enterprise, facts)
     application = Application(enterprise=user.enterprise, created_by=user)
     _set_facts(application, stored, model)
     application.save()
@@ -170,7 +170,7 @@ def application_update(*, application_id: int, user: User, patch: Any) -> Applic
     application = transitions.begin(application_id, user, "update")
     if not isinstance(patch, dict):
         raise Invalid([{"field": "body", "code": "not_an_object"}], "invalid facts")
-    stored, model = _checked_facts(application.enterprise, merge_patch(application.facts, patch))
+    stored, model = checked_facts(application.enterprise, merge_patch(application.facts, patch))
     _set_facts(application, stored, model)
     application.save(update_fields=["facts", "jurisdiction", "project_code", "county", "declared_investment_cny",
                                     "updated_at"])

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from haidong_policy import env
@@ -46,13 +47,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "jobs",
     "accounts",
     "audit",
+    "inbox",
     "applications",
     "eligibility",
     "determinations",
     "filing",
     "funds",
+    "matching",
     "review",
     "notices",
     "operations",
@@ -115,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "eligibility.context_processors.policy",
+                "inbox.context_processors.inbox",
             ],
         },
     },
@@ -291,6 +296,31 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@haidong-policy.example")
+
+# Background jobs (jobs.queue, DESIGN §13): Celery with Redis as broker. With neither CELERY_BROKER_URL
+# nor REDIS_URL set (make run, the tests), tasks run in this process when the transaction commits.
+CELERY_TASK_ALWAYS_EAGER = not (os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL"))
+# (kombu's in-memory transport when none is configured: nothing is sent there, tasks run eagerly)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "memory://localhost/"
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged once done: a worker killed mid-task leaves it queued
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # and it is delivered again to another worker
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task not acknowledged within the visibility timeout (its worker died) is delivered again; workers look
+# for such tasks every few seconds (kombu's default sweep is 100 s).
+CELERY_VISIBILITY_TIMEOUT = env.get_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+                                   "unacked_restore_interval": min(10, CELERY_VISIBILITY_TIMEOUT // 2),
+                                   "unacked_restore_throttle": 1}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # nothing reads results: tasks write what they do to the database
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the JSON log lines of LOGGING
+# `make worker` runs beat too: screening every night, after a deployment, and the expiry warnings.
+CELERY_BEAT_SCHEDULE = {
+    "screen-all": {"task": "matching.tasks.screen_all", "schedule": crontab(hour=2, minute=0)},
+    "screen-new-rules": {"task": "matching.tasks.screen_new_rules", "schedule": 600.0},
+    "expiry-warnings": {"task": "matching.tasks.expiry_warnings", "schedule": crontab(hour=9, minute=0)},
+}
 
 # Uploads: attachments up to 20 MB are checked by content in filing.services. Request bodies are
 # capped before anything reads them (kernel.limits): 21 MB where a file is uploaded, 1 MB elsewhere.

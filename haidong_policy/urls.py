@@ -14,7 +14,9 @@ from filing import api as filing_api
 from funds import api as funds_api
 from funds.urls import budget_urlpatterns, payment_urlpatterns
 from haidong_policy import health
+from inbox import api as inbox_api
 from kernel import problems
+from matching import api as matching_api
 from notices import api as notices_api
 from review import api as review_api
 from review.urls import audit_urlpatterns
@@ -68,6 +70,13 @@ api_v1 = [
     re_path(r"^budgets/?$", funds_api.BudgetsView.as_view(), name="budget-list"),
     re_path(r"^budgets/(?P<payer>[a-z0-9]{1,10})/(?P<year>\d{4})/?$", funds_api.BudgetView.as_view(),
             name="budget-detail"),
+    # profile and consent (免申即享)
+    re_path(r"^profile/?$", matching_api.ProfileView.as_view(), name="profile"),
+    re_path(r"^profile/consent/?$", matching_api.ConsentView.as_view(), name="profile-consent"),
+    # messages (消息中心)
+    re_path(r"^messages/?$", inbox_api.MessageListView.as_view(), name="message-list"),
+    re_path(r"^messages/read/?$", inbox_api.MessagesReadView.as_view(), name="messages-read"),
+    re_path(r"^messages/(?P<message_id>\d{1,12})/read/?$", inbox_api.MessageReadView.as_view(), name="message-read"),
     # determinations
     re_path(APPLICATION + r"/determination\.pdf$", determinations_api.DeterminationPdfView.as_view(),
             name="determination-pdf"),
@@ -89,6 +98,8 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("audit/", include(audit_urlpatterns)),
     path("notices/", include("notices.urls")),
+    path("messages/", include("inbox.urls")),
+    path("profile/", include("matching.urls")),
     path("payments/", include(payment_urlpatterns)),
     path("budgets/", include(budget_urlpatterns)),
     path("verify/", determinations_views.verify_index, name="verify"),

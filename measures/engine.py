@@ -22,12 +22,15 @@ def evaluate(
     *,
     already_granted: bool | None = None,
     recognized_investment: Decimal | None = None,
+    with_what_if: bool = True,
 ) -> Evaluation:
     """`as_of` is the date to judge on (callers default it to today in Asia/Shanghai).
 
     `already_granted`: None when the one-time rule could not be checked (then a warning says so),
     else whether the project code already holds an approved measure-4 grant.
     `recognized_investment`: a reviewer's lower recognised figure for measure 4.
+    `with_what_if`: False leaves every `what_if` empty (statuses and amounts are the same), for
+    callers that read only those (screening).
     """
     criteria, warnings = scope.check(facts.enterprise, as_of)
     in_scope = scope.in_scope(criteria)
@@ -39,7 +42,7 @@ def evaluate(
     outcomes = [_evaluate(rule, ctx) for rule in RULES]
     if not (in_force and in_scope):
         outcomes = _blocked(outcomes, criteria, in_force, as_of)
-    else:
+    elif with_what_if:
         outcomes = [_with_what_if(rule, ctx, o) for rule, o in zip(RULES, outcomes, strict=True)]
 
     total = sum((o.amount for o in outcomes if o.amount is not None), ZERO)

@@ -56,6 +56,9 @@ EXPORTED = (
     "auth.group",
     "accounts.enterprise",
     "accounts.user",
+    "inbox.message",
+    "matching.profile",
+    "matching.consent",
     "applications.application",
     "applications.evaluation",
     "applications.transition",
@@ -69,6 +72,7 @@ EXPORTED = (
     "funds.budget",
     "audit.auditentry",
     "admin.logentry",
+    "jobs.jobfailure",
 )
 # Models whose foreign keys to content types and permissions are written as natural keys (their ids
 # are the target database's own); every other reference stays a plain primary key.
@@ -83,6 +87,8 @@ EXCLUDED = {
     "axes.accessattemptexpiration": "transient lockout expiry times",
     "contenttypes.contenttype": "created by migrate; referenced by natural key",
     "auth.permission": "created by migrate; referenced by natural key",
+    "matching.screening": "derived from the profiles: the next screening recomputes it (its messages are exported, "
+                          "so nothing already told is told again)",
 }
 # The stored files: (model, file field, the row's SHA-256 field, the row's size field or None).
 FILE_FIELDS = (

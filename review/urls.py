@@ -5,6 +5,7 @@ from review import audit_log, views
 urlpatterns = [
     path("", views.queue, name="review-queue"),
     path("overview/", views.overview, name="review-overview"),
+    path("screening/", views.screening, name="review-screening"),
     path("<int:application_id>/", views.review, name="review-application"),
     path("<int:application_id>/claim/", views.claim, name="review-claim"),
     path("<int:application_id>/release/", views.release, name="review-release"),

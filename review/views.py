@@ -42,6 +42,7 @@ from funds import services as funds_services
 from kernel.errors import DomainError
 from kernel.pages import describe, domain_errors, invalid_into
 from kernel.pagination import CappedPaginator
+from matching import presentation as matching_presentation
 from measures import messages
 from measures.facts import parse_facts, parse_money
 from review import presentation, selectors, services
@@ -154,6 +155,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         else presentation.jurisdiction_label(user.jurisdiction, lang),
         "deadline_days": _deadline_days(),
         "overview_url": reverse("review-overview") if user.is_city_admin else None,
+        "screening_url": None if user.is_city_admin else reverse("review-screening"),
     }
     return render(request, "review/queue.html", ctx, status=400 if filters is None else 200)
 
@@ -514,8 +516,23 @@ def overview(request: HttpRequest) -> HttpResponse:
         "tables": presentation.overview_tables(selectors.city_overview(today), today, lang),
         "overdue_url": reverse("review-queue") + "?overdue=true",
         "deadline_days": _deadline_days(),
+        "screening": matching_presentation.figures(None, lang),
     }
     return render(request, "review/overview.html", ctx)
+
+
+@login_required
+@require_safe
+def screening(request: HttpRequest) -> HttpResponse:
+    """A reviewer's overview of proactive screening in the jurisdiction (the city admin's is on the overview)."""
+    _require_list_role(request)
+    if request.user.is_city_admin:
+        return redirect(reverse("review-overview") + "#screening")
+    lang = _lang(request)
+    ctx = {**_page(request, lang, "review"),
+           "scope_label": presentation.jurisdiction_label(request.user.jurisdiction, lang),
+           "screening": matching_presentation.figures(request.user.jurisdiction, lang)}
+    return render(request, "review/screening.html", ctx)
 
 
 def funds_overview(year: int, today, lang: str) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from django.core import mail
 from applications.models import Application, Determination, Grant
 from audit.models import AuditEntry
 from filing import services
+from inbox.models import Message
+from jobs.models import JobFailure
 from review import services as review_services
 from tests.personas import (
     application_facts,
@@ -204,12 +206,17 @@ def test_it_does_not_undo_a_decision_when_the_mail_fails(client, alice, park, mo
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("applications.notifications.send_mail", broken)
+    monkeypatch.setattr("inbox.tasks.send_mail", broken)
     app = submitted(alice)
     with django_capture_on_commit_callbacks(execute=True):
         r = act(client, app.pk, "return", park, {"note": "请补充"})
     assert r.status_code == 200
     assert Application.objects.get(pk=app.pk).state == "returned"
+    message = Message.objects.get(enterprise=app.enterprise)  # the message stands, not mailed
+    assert (message.kind, message.title, message.mailed_at) == ("status", "您的申请已退回修改", None)
+    failure = JobFailure.objects.get()  # retried, then written down for the operators
+    assert failure.task == "inbox.tasks.mail_message" and failure.arguments[0] == message.pk
+    assert "smtp down" in failure.error
 
 
 def test_it_leaves_no_number_when_a_decision_fails(client, alice, park, monkeypatch):

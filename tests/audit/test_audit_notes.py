@@ -25,6 +25,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 SHA = "ab" * 32
 # Parameters for every code of the table, as its writer stores them.
 EXAMPLES: dict[str, dict] = {
+    "consent_given": {"version": "2026-12-01"},
+    "consent_withdrawn": {},
     "attachment_added": {"kind": "business_license", "name": "x.pdf", "sha256": SHA},
     "attachment_replaced": {"kind": "business_license", "name": "x.pdf", "sha256": SHA},
     "declaration_made": {},

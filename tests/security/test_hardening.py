@@ -148,6 +148,8 @@ def json_endpoints(client):
         ("POST", f"/api/v1/applications/{queued}/payments", finance_officer("park"),
          {"amount_cny": "1.00", "paid_on": "2025-03-01", "reference": "x" + SURROGATE}, "reference"),
         ("PUT", "/api/v1/budgets/park/2025", city_admin(), {"amount_cny": "1" + SURROGATE}, "amount_cny"),
+        ("PATCH", "/api/v1/profile", alice, {"projects": [{"name": "x" + SURROGATE}]}, "projects.0.name"),
+        ("POST", "/api/v1/profile/consent", alice, {"screening": True, "x": SURROGATE}, "x"),
     ]
 
 

@@ -1,0 +1,1 @@
+"""Background jobs (DESIGN §13): Celery with Redis as broker; in-process after commit without one."""

@@ -1,0 +1,45 @@
+"""Background jobs (DESIGN §13). Tasks are Celery tasks made with `job`; `enqueue` runs one after the
+current transaction commits: on a worker through the broker (`CELERY_BROKER_URL`, default `REDIS_URL`),
+or, with no broker configured (the embedded default of `make run` and of the tests), in this process
+at commit. Delivery is at least once (acks late, redelivered when a worker dies mid-task), so every
+task is written to be done once however often it runs. A task that still fails after its retries is
+written to `JobFailure` (admin) and logged: never silently lost."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task, shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+class RecordedTask(Task):
+    """Retries with exponential backoff on the errors a task names (`autoretry_for`); after the last
+    retry, the failure is recorded."""
+
+    retry_backoff = 5  # seconds: 5, 10, 20, 40, 80 (with jitter)
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 5
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        from jobs.models import JobFailure
+
+        logger.error("job %s %s failed after its retries: %r", self.name, task_id, exc)
+        try:
+            JobFailure.objects.create(task=self.name, task_id=task_id or "", arguments=[*args, kwargs],
+                                      error=repr(exc)[:2000], traceback=str(einfo or "")[:20000])
+        except Exception:  # the record is a help, not the job: never mask the failure itself
+            logger.exception("could not record the failure of job %s %s", self.name, task_id)
+
+
+def job(*, retry_on: tuple[type[BaseException], ...] = ()):
+    """A task of this project: `@job(retry_on=(OSError,))`, retried on those errors, then recorded."""
+    return shared_task(base=RecordedTask, autoretry_for=retry_on)
+
+
+def enqueue(task: Task, *args) -> None:
+    """`task(*args)` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: task.delay(*args))

@@ -1,0 +1,51 @@
+"""Reading profiles, consents and screenings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Exists, OuterRef
+
+from accounts.models import Enterprise
+from applications.models import Application
+from matching import services
+from matching.models import Consent, Profile, Screening
+
+
+def consent_dict(enterprise: Enterprise, lang: str) -> dict:
+    consent = services.consent_in_force(enterprise)
+    zh, en = services.CONSENT_TEXT
+    return {"screening": consent is not None,
+            "text_version": consent.text_version if consent else services.CONSENT_VERSION,
+            "text": en if lang == "en" else zh,
+            "given_at": consent.given_at.isoformat() if consent else None}
+
+
+def screenings(enterprise: Enterprise) -> list[Screening]:
+    return list(Screening.objects.filter(profile__enterprise=enterprise).order_by("pk"))
+
+
+def profile_dict(enterprise: Enterprise, lang: str) -> dict:
+    facts = services.profile_facts(enterprise)
+    return {**facts, "saved": Profile.objects.filter(enterprise=enterprise).exists(),
+            "consent": consent_dict(enterprise, lang),
+            "screenings": [{"project": s.project, "project_name": s.project_name, "matches": s.matches,
+                            "screened_on": s.screened_on.isoformat()} for s in screenings(enterprise)]}
+
+
+def figures(jurisdiction: str | None = None) -> dict:
+    """The screening figures: consenting enterprises, projects matching each measure, and projects
+    matching #4 with no application yet. `jurisdiction`: a reviewer's (park or a county), else the
+    whole city."""
+    rows = Screening.objects.all()  # only consenting enterprises have screenings (withdrawal deletes them)
+    if jurisdiction:
+        rows = rows.filter(jurisdiction=jurisdiction)
+    by_measure: Counter[int] = Counter()
+    for matches in rows.values_list("matches", flat=True):
+        by_measure.update(int(n) for n in matches)
+    filed = Application.objects.filter(enterprise_id=OuterRef("profile__enterprise_id"),
+                                       project_code=OuterRef("project"))
+    consenting = (rows.values("profile__enterprise_id").distinct().count() if jurisdiction
+                  else Consent.objects.filter(withdrawn_at__isnull=True).count())
+    return {"consenting": consenting, "by_measure": sorted(by_measure.items()),
+            "unfiled_4": rows.filter(matches__has_key="4").exclude(Exists(filed)).count()}

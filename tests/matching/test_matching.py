@@ -1,0 +1,234 @@
+"""免申即享 (DESIGN §13): the profile (prefilled, validated like the API), consent as the gate of
+screening, screening that tells only what is new or better and is idempotent, one-step application,
+and the expiry warnings."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+import time_machine
+
+from applications.models import Application
+from audit.models import AuditEntry
+from inbox.models import Message
+from matching import batch, expiry, services
+from matching.models import Consent, Screening
+from tests.personas import application_facts, auth, other_enterprise, reviewer, submitted
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+FACTS = application_facts()
+PROJECT = FACTS["project"]
+SECOND = {**PROJECT, "code": "2406-630202-04-01-777777", "name": "乐都绿色算力中心二期",
+          "equipment_investment_cny": "600000000.00"}
+
+
+OWN = {k: FACTS["enterprise"][k] for k in ("sectors", "activities", "qualifications")}  # identity: the account's
+
+
+def profile(*projects) -> dict:
+    return {"enterprise": OWN, "projects": list(projects), "circumstances": FACTS["circumstances"]}
+
+
+def matches_of(user, project: str) -> dict:
+    return Screening.objects.get(profile__enterprise=user.enterprise, project=project).matches
+
+
+def test_it_prefills_the_profile_from_the_latest_submitted_application(client, alice):
+    app = submitted(alice)
+    body = client.get("/api/v1/profile", **auth(alice)).json()
+    assert body["saved"] is False
+    assert body["projects"] == [app.facts["project"]] and body["projects"][0]["code"] == PROJECT["code"]
+    assert body["circumstances"] == app.facts["circumstances"]
+    assert body["enterprise"]["credit_code"] == alice.enterprise.credit_code
+    assert body["enterprise"]["sectors"] == FACTS["enterprise"]["sectors"]
+    assert body["consent"]["screening"] is False and body["consent"]["text_version"] == services.CONSENT_VERSION
+
+
+def test_it_validates_each_project_as_the_api_validates_facts_naming_the_field(client, alice):
+    response = client.patch("/api/v1/profile", {"projects": [PROJECT, {**SECOND, "standard_racks": -3}],
+                                                "colour": "red"},
+                            content_type="application/json", **auth(alice))
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    fields = {(e["field"], e["code"]) for e in response.json()["errors"]}
+    assert ("colour", "unknown_field") in fields
+    response = client.patch("/api/v1/profile", {"projects": [PROJECT, {**SECOND, "standard_racks": -3}]},
+                            content_type="application/json", **auth(alice))
+    assert [e["field"] for e in response.json()["errors"]] == ["projects.1.standard_racks"]
+    response = client.patch("/api/v1/profile", {"projects": [PROJECT, PROJECT]}, content_type="application/json",
+                            **auth(alice))
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("projects.1.code", "duplicate")]
+    assert not services.Profile.objects.exists()  # nothing stored from a refused change
+
+
+def test_it_keeps_several_projects_and_the_identity_of_the_account(client, alice):
+    body = {"enterprise": {**FACTS["enterprise"], "name": "别的公司"}, "projects": [PROJECT, SECOND],
+            "circumstances": FACTS["circumstances"]}
+    response = client.patch("/api/v1/profile", body, content_type="application/json", **auth(alice))
+    assert response.status_code == 200, response.content
+    saved = response.json()
+    assert saved["saved"] is True and [p["code"] for p in saved["projects"]] == [PROJECT["code"], SECOND["code"]]
+    assert saved["enterprise"]["name"] == alice.enterprise.name
+    response = client.patch("/api/v1/profile", {"circumstances": {"needs_land": True}},
+                            content_type="application/json", **auth(alice))
+    assert response.json()["circumstances"]["needs_land"] is True
+    assert response.json()["circumstances"]["green_data_center"] is True  # merged, not replaced
+
+
+def test_it_refuses_profiles_to_other_roles(client):
+    response = client.get("/api/v1/profile", **auth(reviewer("park")))
+    assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
+
+
+def test_it_screens_nothing_without_consent(alice):
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    assert services.screen_enterprise(alice.enterprise_id) == 0
+    assert batch.screen_profiles()["profiles"] == 0
+    assert not Screening.objects.exists() and not Message.objects.filter(kind="match").exists()
+
+
+def test_it_records_consent_and_its_withdrawal_and_stops_at_once(client, alice,
+                                                                  django_capture_on_commit_callbacks):
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/profile/consent", {"screening": True}, content_type="application/json",
+                               **auth(alice))
+    assert response.status_code == 201 and response.json()["screening"] is True
+    consent = Consent.objects.get()
+    assert (consent.given_by, consent.text_version) == (alice, services.CONSENT_VERSION)
+    assert matches_of(alice, PROJECT["code"])["4"] == {"status": "eligible", "amount_cny": "1000000.00"}
+    assert Message.objects.filter(enterprise=alice.enterprise, kind="match").count() == 1
+    assert client.post("/api/v1/profile/consent", {"screening": True}, content_type="application/json",
+                       **auth(alice)).status_code == 200  # already in force
+    bad = client.post("/api/v1/profile/consent", {"screening": False}, content_type="application/json", **auth(alice))
+    assert [(e["field"], e["code"]) for e in bad.json()["errors"]] == [("screening", "invalid_choice")]
+
+    response = client.delete("/api/v1/profile/consent", **auth(alice))
+    assert response.status_code == 200 and response.json()["screening"] is False
+    assert not Screening.objects.exists()  # its results are deleted
+    services.profile_update(user=alice, patch={"projects": [PROJECT, SECOND]})
+    assert services.screen_enterprise(alice.enterprise_id) == 0 and not Screening.objects.exists()
+    codes = list(AuditEntry.objects.filter(action="consent").order_by("pk").values_list("note_code", flat=True))
+    assert codes == ["consent_given", "consent_withdrawn"]
+    assert client.delete("/api/v1/profile/consent", **auth(alice)).status_code == 404
+
+
+def test_it_tells_a_match_once_and_then_only_what_improved(alice):
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    services.consent_give(user=alice)
+    assert services.screen_enterprise(alice.enterprise_id) == 1
+    assert services.screen_enterprise(alice.enterprise_id) == 0  # the same result: nothing new
+    assert batch.screen_profiles() == {"profiles": 1, "messages": 0}
+    # #4's amount rises with the investment (tier 2 above 500M): told
+    services.profile_update(user=alice, patch={"projects": [{**PROJECT, "equipment_investment_cny": "600000000.00"}]})
+    assert services.screen_enterprise(alice.enterprise_id) == 1
+    latest = Message.objects.filter(kind="match").first()
+    assert "第4条" in latest.body and "¥2,000,000.00" in latest.body and "Art. 4" in latest.body_en
+    # and falls back: nothing to tell (a loss is not news), but the screening is current
+    services.profile_update(user=alice, patch={"projects": [PROJECT]})
+    assert services.screen_enterprise(alice.enterprise_id) == 0
+    assert matches_of(alice, PROJECT["code"])["4"]["amount_cny"] == "1000000.00"
+    assert Message.objects.filter(kind="match").count() == 2
+
+
+def test_it_screens_every_consenting_profile_in_chunks_and_again_writes_nothing(alice, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", 1)
+    other = other_enterprise()
+    for user in (alice, other):
+        services.profile_update(user=user, patch=profile({**PROJECT, "code": f"2406-630202-04-01-{user.pk:06d}"}))
+        services.consent_give(user=user)
+    assert batch.screen_profiles() == {"profiles": 2, "messages": 2}
+    assert batch.screen_profiles() == {"profiles": 2, "messages": 0}
+    assert batch.stale_profile_ids() == []
+    Screening.objects.filter(profile__enterprise=other.enterprise).update(rules_version="older")
+    assert batch.stale_profile_ids() == [other.enterprise.profile.pk]
+
+
+def test_it_makes_a_draft_from_a_project_of_the_profile_in_one_step(client, alice):
+    services.profile_update(user=alice, patch=profile(PROJECT, SECOND))
+    client.force_login(alice)
+    response = client.post("/profile/apply/", {"project": SECOND["code"]})
+    draft = Application.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/edit/review/"
+    kept = services.profile_facts(alice.enterprise)
+    assert draft.state == "draft"
+    assert draft.facts == {"enterprise": kept["enterprise"], "project": kept["projects"][1],
+                           "circumstances": kept["circumstances"]}
+    assert client.post("/profile/apply/", {"project": "2406-630202-04-01-000404"}).status_code == 404
+
+
+def warned(user) -> list[str]:
+    return list(Message.objects.filter(enterprise=user.enterprise, kind="expiry").values_list("key", flat=True))
+
+
+THRESHOLD_DAYS = {180: dt.date(2029, 1, 1), 90: dt.date(2029, 4, 1), 30: dt.date(2029, 5, 31)}
+
+
+@pytest.mark.parametrize("threshold", [180, 90, 30])
+def test_it_warns_of_expiry_on_the_three_dates(alice, threshold):
+    services.profile_update(user=alice, patch=copy.deepcopy(profile(PROJECT)))
+    Application.objects.create(enterprise=alice.enterprise, created_by=alice, jurisdiction="park")  # a draft
+    other = other_enterprise()  # nothing open, nothing matched: not warned
+    for earlier in (t for t in THRESHOLD_DAYS if t > threshold):
+        assert expiry.warn(THRESHOLD_DAYS[earlier]) == 1
+    day = THRESHOLD_DAYS[threshold]
+    assert expiry.warn(day - dt.timedelta(days=1)) == 0  # the day before: nothing new is due
+    with time_machine.travel(dt.datetime.combine(day, dt.time(9)), tick=False):
+        assert expiry.warn() == 1  # today, in Asia/Shanghai
+        assert expiry.warn() == 0  # once
+    assert warned(alice)[0] == f"expiry:2029-06-30:{threshold}" and warned(other) == []
+    message = Message.objects.filter(kind="expiry").first()
+    assert "2029年6月30日" in message.title and f"还有 {threshold} 天" in message.title
+
+
+def test_it_catches_up_a_missed_warning_saying_the_days_left(alice):
+    Application.objects.create(enterprise=alice.enterprise, created_by=alice, jurisdiction="park")
+    assert expiry.warn(dt.date(2029, 4, 5)) == 1  # no warning yet, 86 days left: the 90-day one, late
+    assert warned(alice) == ["expiry:2029-06-30:90"]
+    assert "还有 86 天" in Message.objects.get(kind="expiry").title
+    assert expiry.warn(dt.date(2028, 12, 31)) == 0 and expiry.warn(dt.date(2029, 6, 30)) == 0
+
+
+def test_it_warns_an_enterprise_with_an_unfiled_match_and_not_after_it_filed(alice):
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    services.consent_give(user=alice)
+    services.screen_enterprise(alice.enterprise_id)
+    assert expiry.warn(dt.date(2029, 5, 31)) == 1
+    submitted(alice)
+    Message.objects.filter(kind="expiry").delete()
+    Application.objects.filter(enterprise=alice.enterprise).update(state="approved")
+    assert expiry.warn(dt.date(2029, 5, 31)) == 0
+
+
+def test_it_shows_the_screening_figures_to_the_city_admin_and_to_each_reviewer(client, alice):
+    from tests.personas import city_admin
+
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    services.consent_give(user=alice)
+    services.screen_enterprise(alice.enterprise_id)
+    client.force_login(city_admin())
+    page = client.get("/review/overview/").content.decode()
+    assert 'id="screening-consenting">1<' in page and 'id="screening-unfiled">1<' in page
+    assert "第4条 投资补助" in page or "第4条" in page
+    client.force_login(reviewer("park"))  # the project is in the park
+    assert "/review/screening/" in client.get("/review/").content.decode()
+    assert 'id="screening-unfiled">1<' in client.get("/review/screening/").content.decode()
+    client.force_login(reviewer("630203"))  # 平安区: none of its projects
+    assert 'id="screening-consenting">0<' in client.get("/review/screening/").content.decode()
+
+
+def test_it_fans_the_nightly_screening_out_in_chunks_and_screens_new_rules_only_where_stale(alice, monkeypatch):
+    from matching import tasks
+
+    monkeypatch.setattr(batch, "CHUNK", 1)
+    other = other_enterprise()
+    for user in (alice, other):
+        services.profile_update(user=user, patch=profile({**PROJECT, "code": f"2406-630202-04-01-{user.pk:06d}"}))
+        services.consent_give(user=user)
+    assert tasks.screen_all.delay().get() == 2  # two chunks, run in this process (no broker configured)
+    assert Screening.objects.count() == 2 and Message.objects.filter(kind="match").count() == 2
+    assert tasks.screen_new_rules.delay().get() == 0
+    Screening.objects.filter(profile__enterprise=other.enterprise).update(rules_version="older")
+    assert tasks.screen_new_rules.delay().get() == 1
+    assert Screening.objects.filter(rules_version="older").count() == 0

@@ -232,3 +232,22 @@ def test_it_fans_the_nightly_screening_out_in_chunks_and_screens_new_rules_only_
     Screening.objects.filter(profile__enterprise=other.enterprise).update(rules_version="older")
     assert tasks.screen_new_rules.delay().get() == 1
     assert Screening.objects.filter(rules_version="older").count() == 0
+
+
+def test_it_screens_from_the_command_line(alice):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    services.consent_give(user=alice)
+    out = io.StringIO()
+    call_command("screen", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().strip() == "screened 1 profile(s): 1 message(s)"
+    out = io.StringIO()
+    call_command("screen", "--enterprise", str(alice.enterprise_id), stdout=out)
+    assert out.getvalue().strip() == f"screened enterprise {alice.enterprise_id}: 0 message(s)"
+    with pytest.raises(CommandError, match="has no profile"):
+        call_command("screen", "--enterprise", "999999")
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("screen", "--jobs", "-1")

@@ -251,3 +251,22 @@ def test_it_screens_from_the_command_line(alice):
         call_command("screen", "--enterprise", "999999")
     with pytest.raises(CommandError, match="--jobs"):
         call_command("screen", "--jobs", "-1")
+
+
+def test_it_screens_only_the_profiles_of_a_chunk_whether_their_keys_are_a_run_or_sparse(alice):
+    from accounts.services import account_create
+    from tests.personas import valid_code
+
+    users = [alice] + [account_create(username=f"e{n}", password="Enterprise-2025-pass!", role="enterprise",
+                                      credit_code=valid_code(f"91630202MA700{n:02d}00"), enterprise_name=f"企业{n}")
+                       for n in range(8)]
+    for user in users:
+        services.profile_update(user=user, patch=profile({**PROJECT, "code": f"2406-630202-04-01-{user.pk:06d}"}))
+        services.consent_give(user=user)
+    ids = batch.consenting_ids()
+    today = dt.date(2025, 3, 1)
+    assert batch.screen_chunk([ids[0], ids[-1]], today) == (2, 2)  # far apart: read by their keys
+    assert set(Screening.objects.values_list("profile_id", flat=True)) == {ids[0], ids[-1]}
+    assert batch.screen_chunk(ids[1:4], today) == (3, 3)  # a run of keys: read by range
+    assert set(Screening.objects.values_list("profile_id", flat=True)) == {ids[0], ids[-1], *ids[1:4]}
+    assert batch.screen_chunk([], today) == (0, 0)

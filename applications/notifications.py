@@ -24,14 +24,19 @@ SUBJECTS = {
 }
 
 
-def notify_enterprise(application, state: str, detail: str | None = None) -> None:
-    """`detail` replaces the latest note of the history in the message (a payment's figures)."""
+def notify_enterprise(application, state: str, note: str | None = None, *,
+                      detail: tuple[str, str] | None = None) -> None:
+    """`note`: a person's note, shown as written (None: the latest note of the history; "": none).
+    `detail`: a text of the system in (zh-hans, en) instead (a payment's figures)."""
     zh, en = SUBJECTS[state]
-    note = detail if detail is not None else (
-        application.history.order_by("-at", "-pk").values_list("note", flat=True).first() or "")
     number = application.pk
-    body = (f"{zh}（申请编号{number}）。" + (f"\n审核意见：{note}" if note else ""),
-            f"{en} (application {number})." + (f"\nNote: {note}" if note else ""))
+    if detail is not None:
+        body = (f"{zh}（申请编号{number}）。\n{detail[0]}", f"{en} (application {number}).\n{detail[1]}")
+    else:
+        if note is None:
+            note = application.history.order_by("-at", "-pk").values_list("note", flat=True).first() or ""
+        body = (f"{zh}（申请编号{number}）。" + (f"\n审核意见：{note}" if note else ""),
+                f"{en} (application {number})." + (f"\nNote: {note}" if note else ""))
     kind = Kind.OBJECTION if state == "objection_upheld" else Kind.STATUS
     message_send(enterprise=application.enterprise, kind=kind, title=(zh, en), body=body,
                  link=reverse("application-detail", args=[number]))

@@ -87,8 +87,9 @@ def payment_record(*, application_id: int, user: User, amount: Decimal, paid_on:
     audit.record(action="payment", obj=payment, actor=user, application=application, note_code="payment_recorded",
                  note_params={"amount": f"{amount:.2f}", "paid_on": paid_on.isoformat(), "reference": reference,
                               "total": f"{total:.2f}"})
-    notify_enterprise(application, "paid", f"本次拨付 {amount:.2f} 元（{paid_on:%Y-%m-%d}），累计 {total:.2f} 元 / "
-                                            f"paid {amount:.2f} CNY on {paid_on:%Y-%m-%d}, {total:.2f} CNY in all")
+    notify_enterprise(application, "paid",
+                      detail=(f"本次拨付 {amount:.2f} 元（{paid_on:%Y-%m-%d}），累计 {total:.2f} 元",
+                              f"Paid {amount:.2f} CNY on {paid_on:%Y-%m-%d}, {total:.2f} CNY in all"))
     return payment
 
 

@@ -296,6 +296,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@haidong-policy.example")
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 10, minimum=1)  # seconds: a mail server away never holds a job long
 
 # Background jobs (jobs.queue, DESIGN §13): Celery with Redis as broker. With neither CELERY_BROKER_URL
 # nor REDIS_URL set (make run, the tests), tasks run in this process when the transaction commits.
@@ -320,6 +321,7 @@ CELERY_BEAT_SCHEDULE = {
     "screen-all": {"task": "matching.tasks.screen_all", "schedule": crontab(hour=2, minute=0)},
     "screen-new-rules": {"task": "matching.tasks.screen_new_rules", "schedule": 600.0},
     "expiry-warnings": {"task": "matching.tasks.expiry_warnings", "schedule": crontab(hour=9, minute=0)},
+    "mail-unsent": {"task": "inbox.tasks.mail_unsent", "schedule": 600.0},
 }
 
 # Uploads: attachments up to 20 MB are checked by content in filing.services. Request bodies are

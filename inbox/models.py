@@ -42,6 +42,8 @@ class Message(models.Model):
             models.Index(fields=["enterprise", "-created_at", "-id"], name="message_list"),
             # inbox.selectors.unread_count (the header's badge, on every page an enterprise sees)
             models.Index(fields=["enterprise"], condition=Q(read_at__isnull=True), name="message_unread"),
+            # inbox.tasks.mail_unsent: the messages not mailed yet
+            models.Index(fields=["created_at"], condition=Q(mailed_at__isnull=True), name="message_unsent"),
         ]
 
     def __str__(self) -> str:

@@ -41,3 +41,17 @@ def mail_message(message_id: int) -> bool:
 def mail_messages(message_ids: list[int]) -> int:
     """Several messages (a screening's chunk); after a failure, a retry skips those already mailed."""
     return sum(mail_one(pk) for pk in message_ids)
+
+
+@job(retry_on=(OSError,))
+def mail_unsent() -> int:
+    """The messages still not mailed a while after they were written (their job failed for good, or
+    ran where no broker was configured): mailed now, oldest first (every 10 minutes under beat)."""
+    import datetime as dt
+
+    from inbox.models import Message
+
+    stale = timezone.now() - dt.timedelta(minutes=10)
+    ids = list(Message.objects.filter(mailed_at__isnull=True, created_at__lt=stale).order_by("pk")
+               .values_list("pk", flat=True)[:1000])
+    return sum(mail_one(pk) for pk in ids)

@@ -24,6 +24,13 @@ class RecordedTask(Task):
     retry_jitter = True
     max_retries = 5
 
+    def retry(self, *args, exc=None, **kwargs):
+        """With no broker (tasks run in the request that committed), no retries there: the failure is
+        recorded at once (the periodic jobs of `make worker` pick up what is left, e.g. unsent mail)."""
+        if self.request.is_eager and exc is not None:
+            raise exc
+        return super().retry(*args, exc=exc, **kwargs)
+
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         from jobs.models import JobFailure
 

@@ -21,7 +21,8 @@ STORED = ("id", "profile_id", "project", "project_name", "matches", "rules_versi
 
 
 def consenting() -> Q:
-    return Q(Exists(Consent.objects.filter(enterprise_id=OuterRef("enterprise_id"), withdrawn_at__isnull=True)))
+    return Q(Exists(Consent.objects.filter(enterprise_id=OuterRef("enterprise_id"), withdrawn_at__isnull=True,
+                                           text_version=services.CONSENT_VERSION)))
 
 
 def stale_profile_ids() -> list[int]:

@@ -19,6 +19,7 @@ class ConsentOut(Out):
     text_version: str = Field(examples=["2026-12-01"])
     text: str = Field(description="The notice consented to, in the request's language")
     given_at: dt.datetime | None
+    given_on: dt.date | None = Field(description="The day it was given, in Asia/Shanghai")
 
 
 class ScreeningOut(Out):

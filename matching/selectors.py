@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from accounts.models import Enterprise
 from applications.models import Application
@@ -18,7 +17,8 @@ def consent_dict(enterprise: Enterprise, lang: str) -> dict:
     return {"screening": consent is not None,
             "text_version": consent.text_version if consent else services.CONSENT_VERSION,
             "text": en if lang == "en" else zh,
-            "given_at": consent.given_at.isoformat() if consent else None}
+            "given_at": consent.given_at.isoformat() if consent else None,
+            "given_on": timezone.localdate(consent.given_at).isoformat() if consent else None}
 
 
 def screenings(enterprise: Enterprise) -> list[Screening]:
@@ -36,16 +36,15 @@ def profile_dict(enterprise: Enterprise, lang: str) -> dict:
 def figures(jurisdiction: str | None = None) -> dict:
     """The screening figures: consenting enterprises, projects matching each measure, and projects
     matching #4 with no application yet. `jurisdiction`: a reviewer's (park or a county), else the
-    whole city."""
+    whole city. Counted in the database, in one pass over the screenings."""
     rows = Screening.objects.all()  # only consenting enterprises have screenings (withdrawal deletes them)
     if jurisdiction:
         rows = rows.filter(jurisdiction=jurisdiction)
-    by_measure: Counter[int] = Counter()
-    for matches in rows.values_list("matches", flat=True):
-        by_measure.update(int(n) for n in matches)
+    counts = rows.aggregate(**{f"m{n}": Count("pk", filter=Q(matches__has_key=str(n))) for n in range(1, 21)})
     filed = Application.objects.filter(enterprise_id=OuterRef("profile__enterprise_id"),
                                        project_code=OuterRef("project"))
     consenting = (rows.values("profile__enterprise_id").distinct().count() if jurisdiction
-                  else Consent.objects.filter(withdrawn_at__isnull=True).count())
-    return {"consenting": consenting, "by_measure": sorted(by_measure.items()),
+                  else Consent.objects.filter(withdrawn_at__isnull=True, text_version=services.CONSENT_VERSION).count())
+    return {"consenting": consenting,
+            "by_measure": [(n, counts[f"m{n}"]) for n in range(1, 21) if counts[f"m{n}"]],
             "unfiled_4": rows.filter(matches__has_key="4").exclude(Exists(filed)).count()}

@@ -81,11 +81,18 @@ def validated(enterprise: Enterprise, data: Any) -> dict:
     if not isinstance(data, dict):
         raise Invalid([{"field": "body", "code": "not_an_object"}], "invalid profile")
     errors = [{"field": str(k), "code": "unknown_field"} for k in data if k not in PROFILE_KEYS]
-    projects = data.get("projects") or []
+    # Only a missing key or null (a merge patch's removal) means "none": any other value must be of its type.
+    projects = data.get("projects")
+    projects = [] if projects is None else projects
     if not isinstance(projects, list):
         errors.append({"field": "projects", "code": "invalid_type"})
     elif len(projects) > MAX_PROJECTS:
         errors.append({"field": "projects", "code": "too_many"})
+    else:
+        errors += [{"field": f"projects.{i}", "code": "invalid_type"} for i, p in enumerate(projects)
+                   if not isinstance(p, dict)]
+    errors += [{"field": group, "code": "invalid_type"} for group in ("enterprise", "circumstances")
+               if data.get(group) is not None and not isinstance(data[group], dict)]
     if errors:
         raise Invalid(errors, "invalid profile")
     base = {"enterprise": data.get("enterprise"), "circumstances": data.get("circumstances")}
@@ -121,11 +128,18 @@ def profile_update(*, user: User, patch: Any) -> Profile:
     enterprise = enterprise_of(user)
     if not isinstance(patch, dict):
         raise Invalid([{"field": "body", "code": "not_an_object"}], "invalid profile")
+    _lock_profile(enterprise)  # two tabs saving at once: the second merges into the first's result
     facts = validated(enterprise, merge_patch(profile_facts(enterprise), patch))
     profile = _save(enterprise, facts, user)
     if consent_in_force(enterprise) is not None:
         enqueue(tasks.screen_enterprise, enterprise.pk)
     return profile
+
+
+def _lock_profile(enterprise: Enterprise) -> Profile | None:
+    """The profile's row lock, held until the transaction ends: what screening holds too, so that a
+    change of the profile or of the consent and a screening of it never interleave."""
+    return Profile.objects.select_for_update().filter(enterprise=enterprise).first()
 
 
 def _save(enterprise: Enterprise, facts: dict, user: User) -> Profile:
@@ -137,7 +151,9 @@ def _save(enterprise: Enterprise, facts: dict, user: User) -> Profile:
 # --- consent -------------------------------------------------------------------------------------
 
 def consent_in_force(enterprise: Enterprise) -> Consent | None:
-    return Consent.objects.filter(enterprise=enterprise, withdrawn_at__isnull=True).first()
+    """The consent to the current text, if given and not withdrawn."""
+    return Consent.objects.filter(enterprise=enterprise, withdrawn_at__isnull=True,
+                                  text_version=CONSENT_VERSION).first()
 
 
 @transaction.atomic
@@ -145,12 +161,14 @@ def consent_give(*, user: User) -> Consent:
     """Opt in (意愿确认) to the current CONSENT_TEXT; the profile is kept from now on (prefilled if it
     was never saved) and screened after commit. Given twice: the consent in force."""
     enterprise = enterprise_of(user)
-    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # one consent at a time
+    if _lock_profile(enterprise) is None:
+        _save(enterprise, validated(enterprise, profile_facts(enterprise)), user)
+        _lock_profile(enterprise)
     current = consent_in_force(enterprise)
     if current is not None:
         return current
-    if not Profile.objects.filter(enterprise=enterprise).exists():
-        _save(enterprise, validated(enterprise, profile_facts(enterprise)), user)
+    # A consent to an earlier text is no consent to this one: it ends, and this one is asked for.
+    Consent.objects.filter(enterprise=enterprise, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     consent = Consent.objects.create(enterprise=enterprise, given_by=user, text_version=CONSENT_VERSION)
     audit_record(action="consent", obj=consent, actor=user, note_code="consent_given",
                  note_params={"version": CONSENT_VERSION})
@@ -163,8 +181,8 @@ def consent_withdraw(*, user: User) -> Consent:
     """Withdraw: screening stops at once (every run checks the consent under the profile's lock) and
     the stored screenings are deleted. Without a consent in force: NotFound."""
     enterprise = enterprise_of(user)
-    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
-    consent = consent_in_force(enterprise)
+    _lock_profile(enterprise)  # waits for a screening of the profile running now, then stops the next
+    consent = Consent.objects.filter(enterprise=enterprise, withdrawn_at__isnull=True).first()
     if consent is None:
         raise NotFound(_("There is no consent to withdraw."))
     consent.withdrawn_at, consent.withdrawn_by = timezone.now(), user
@@ -265,4 +283,8 @@ def draft_from_profile(*, user: User, project: str) -> Application:
             chosen = candidate
     if project and chosen is None:
         raise NotFound(_("This project is not in your profile."))
+    code = (chosen or {}).get("code") or ""
+    draft = Application.objects.filter(enterprise=enterprise, state="draft", project_code=code).order_by("-pk").first()
+    if draft is not None and code:  # pressed twice, or a draft of this project already started: that one
+        return draft
     return application_create(user=user, facts=screening.project_facts(facts, chosen))

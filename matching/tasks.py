@@ -4,17 +4,22 @@ warnings (daily). Each is done once however often it runs (matching.services).""
 
 from __future__ import annotations
 
+from django.db import InterfaceError, OperationalError
+
 from jobs.queue import job
 
+# A database that is briefly away (a restart, a deadlock chosen as victim): tried again, with backoff.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
-@job()
+
+@job(retry_on=DATABASE_ERRORS)
 def screen_enterprise(enterprise_id: int) -> int:
     from matching.services import screen_enterprise as screen
 
     return screen(enterprise_id)
 
 
-@job()
+@job(retry_on=DATABASE_ERRORS)
 def screen_chunk(profile_ids: list[int], day: str) -> list[int]:
     """(profiles screened, messages written) for one chunk of profiles, screened as on `day`."""
     import datetime as dt
@@ -38,7 +43,7 @@ def _fan_out(profile_ids: list[int]) -> int:
     return count
 
 
-@job()
+@job(retry_on=DATABASE_ERRORS)
 def screen_all() -> int:
     """Every consenting profile (nightly): the number of chunk jobs queued."""
     from matching.batch import consenting_ids
@@ -46,7 +51,7 @@ def screen_all() -> int:
     return _fan_out(consenting_ids())
 
 
-@job()
+@job(retry_on=DATABASE_ERRORS)
 def screen_new_rules() -> int:
     """The consenting profiles never screened or screened with other rules (after a deployment)."""
     from matching.batch import stale_profile_ids
@@ -54,7 +59,7 @@ def screen_new_rules() -> int:
     return _fan_out(stale_profile_ids())
 
 
-@job()
+@job(retry_on=DATABASE_ERRORS)
 def expiry_warnings() -> int:
     from matching.expiry import warn
 

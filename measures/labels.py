@@ -126,7 +126,15 @@ def choice(group: str, value: str, lang: str) -> str:
 
 
 def field(path: str, lang: str) -> str:
-    """The label of a dotted path; list items (`enterprise.sectors.0`) take their list's label."""
+    """The label of a dotted path; list items (`enterprise.sectors.0`) take their list's label, and a
+    profile's project (`projects.1.code`) its place and the project's label."""
+    if path.startswith("projects."):
+        place, _dot, rest = path.removeprefix("projects.").partition(".")
+        if place.isdigit():
+            inner = field(f"project.{rest}", lang) if rest else field("project", lang)
+            return f"Project {int(place) + 1}: {inner}" if lang == "en" else f"第{int(place) + 1}个项目的{inner}"
+    if path == "projects":
+        return "Projects" if lang == "en" else "项目"
     parts = path.split(".")
     while parts:
         label = FIELDS.get(".".join(parts))

@@ -250,6 +250,9 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "outside_haidong": ("不在海东市行政区域内", "is outside Haidong"),
     "not_an_enterprise": ("不是企业的代码（企业以91开头）", "is not an enterprise's code (enterprises start with 91)"),
     "already_taken": ("已被使用", "is already taken"),
+    # Profiles (免申即享)
+    "duplicate": ("与画像中另一个项目重复", "is the same as another project's in the profile"),
+    "too_many": ("超过了画像可保存的项目数（20个）", "holds more projects than a profile keeps (20)"),
     "confusable": ("与已有用户名过于相似，请换一个", "looks too much like a username already taken: choose another"),
     "weak_password": ("不符合密码要求", "does not meet the password rules"),
     "password_mismatch": ("两次输入不一致", "does not match"),

@@ -100,3 +100,41 @@ def test_it_opens_a_messages_link_and_marks_it_read(client, alice):
     assert message.read_at is not None
     other = send(other_enterprise().enterprise)
     assert client.post(f"/messages/{other.pk}/read/").status_code == 404
+
+
+def test_it_does_not_retry_a_failing_mail_inside_the_request_and_sends_it_later(alice, monkeypatch,
+                                                                                 django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    import time_machine
+
+    from inbox.tasks import mail_unsent
+    from jobs.models import JobFailure
+
+    calls = []
+
+    def refused(*args, **kwargs):
+        calls.append(1)
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("inbox.tasks.send_mail", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(alice.enterprise)
+    assert len(calls) == 1 and JobFailure.objects.count() == 1  # no broker: one try, then written down
+    monkeypatch.undo()
+    assert mail_unsent() == 0  # not yet: it may still be on its way
+    with time_machine.travel(dt.datetime(2025, 3, 1, 2, 30, tzinfo=dt.UTC), tick=False):
+        assert mail_unsent() == 1
+    message.refresh_from_db()
+    assert message.mailed_at is not None and len(mail.outbox) == 1
+
+
+def test_it_writes_a_payment_message_in_each_language(alice):
+    from applications.notifications import notify_enterprise
+    from tests.personas import submitted
+
+    app = submitted(alice)
+    notify_enterprise(app, "paid", detail=("本次拨付 1.00 元", "Paid 1.00 CNY"))
+    message = Message.objects.filter(enterprise=alice.enterprise).first()
+    assert message.body.endswith("本次拨付 1.00 元") and message.body_en.endswith("Paid 1.00 CNY")
+    assert "拨付" not in message.body_en

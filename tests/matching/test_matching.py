@@ -270,3 +270,48 @@ def test_it_screens_only_the_profiles_of_a_chunk_whether_their_keys_are_a_run_or
     assert batch.screen_chunk(ids[1:4], today) == (3, 3)  # a run of keys: read by range
     assert set(Screening.objects.values_list("profile_id", flat=True)) == {ids[0], ids[-1], *ids[1:4]}
     assert batch.screen_chunk([], today) == (0, 0)
+
+
+@pytest.mark.parametrize(("patch", "field"), [
+    ({"projects": {}}, "projects"), ({"projects": ""}, "projects"), ({"projects": 0}, "projects"),
+    ({"projects": False}, "projects"), ({"projects": [None]}, "projects.0"), ({"projects": [PROJECT, 7]}, "projects.1"),
+    ({"enterprise": "x"}, "enterprise"), ({"enterprise": []}, "enterprise"), ({"circumstances": [1]}, "circumstances"),
+])
+def test_it_refuses_a_value_of_the_wrong_type_and_keeps_the_profile(client, alice, patch, field):
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    before = services.profile_facts(alice.enterprise)
+    response = client.patch("/api/v1/profile", patch, content_type="application/json", **auth(alice))
+    assert response.status_code == 400, response.content
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [(field, "invalid_type")]
+    assert services.profile_facts(alice.enterprise) == before
+    response = client.patch("/api/v1/profile", {"projects": None}, content_type="application/json", **auth(alice))
+    assert response.status_code == 200 and response.json()["projects"] == []  # null removes (RFC 7396)
+
+
+def test_it_names_a_duplicate_project_in_words(client, alice):
+    response = client.patch("/api/v1/profile", {"projects": [PROJECT, PROJECT]}, content_type="application/json",
+                            **auth(alice))
+    assert response.json()["errors"][0]["message"] == "第2个项目的投资项目统一代码与画像中另一个项目重复"
+    response = client.patch("/api/v1/profile", {"projects": [PROJECT] * 21}, content_type="application/json",
+                            **auth(alice), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["errors"][0]["message"] == "Projects holds more projects than a profile keeps (20)"
+
+
+def test_it_asks_again_for_consent_when_the_notice_changed(alice, monkeypatch):
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    old = services.consent_give(user=alice)
+    monkeypatch.setattr(services, "CONSENT_VERSION", "2027-01-01")
+    assert services.consent_in_force(alice.enterprise) is None  # a consent to another text
+    assert services.screen_enterprise(alice.enterprise_id) == 0 and batch.consenting_ids() == []
+    new = services.consent_give(user=alice)
+    old.refresh_from_db()
+    assert old.withdrawn_at is not None and new.text_version == "2027-01-01"
+    assert services.consent_in_force(alice.enterprise) == new
+
+
+def test_it_opens_the_same_draft_when_one_step_is_pressed_twice(client, alice):
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    client.force_login(alice)
+    first = client.post("/profile/apply/", {"project": PROJECT["code"]})["Location"]
+    assert client.post("/profile/apply/", {"project": PROJECT["code"]})["Location"] == first
+    assert Application.objects.count() == 1

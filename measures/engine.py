@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from measures import parameters, scope
 from measures.facts import Facts
@@ -39,7 +40,8 @@ def evaluate(
         warnings.append(Warning("one_time_not_checked"))
 
     ctx = Context(facts, as_of, already_granted, recognized_investment)
-    outcomes = [_evaluate(rule, ctx) for rule in RULES]
+    with parameters.Recording() as reads:
+        outcomes = [_evaluate(rule, ctx, reads) for rule in RULES]
     if not (in_force and in_scope):
         outcomes = _blocked(outcomes, criteria, in_force, as_of)
     elif with_what_if:
@@ -55,12 +57,19 @@ def _with_what_if(rule, ctx: Context, outcome: MeasureOutcome) -> MeasureOutcome
     return _copy(outcome, outcome.parameters, found) if found else outcome  # most have none: no copy then
 
 
-def _evaluate(rule, ctx: Context) -> MeasureOutcome:
-    """The rule's outcome, with the dated parameters it read for it (DESIGN §10)."""
-    with parameters.Recording() as reads:
-        outcome = rule.evaluate(ctx)
-    used = tuple(ParameterUse(name, valid_from) for name, valid_from in reads.items())
-    return _copy(outcome, used, outcome.what_if) if used else outcome
+def _evaluate(rule, ctx: Context, reads: dict[str, dt.date]) -> MeasureOutcome:
+    """The rule's outcome, with the dated parameters it read for it (DESIGN §10): `reads` is the
+    evaluation's recording, emptied before each rule."""
+    reads.clear()
+    outcome = rule.evaluate(ctx)
+    if not reads:
+        return outcome
+    return _copy(outcome, tuple(_use(name, valid_from) for name, valid_from in reads.items()), outcome.what_if)
+
+
+@lru_cache(maxsize=1024)
+def _use(name: str, valid_from: dt.date) -> ParameterUse:
+    return ParameterUse(name, valid_from)  # a handful of (parameter, date) pairs: made once each
 
 
 def _copy(o: MeasureOutcome, parameters: tuple[ParameterUse, ...], what_if: tuple) -> MeasureOutcome:

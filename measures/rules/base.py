@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from measures.facts import Facts
 from measures.outcome import Check, MeasureOutcome, Reason, Status
@@ -47,6 +48,8 @@ class Context:
 
 def service(measure: Measure, code: str, *notes: Reason) -> MeasureOutcome:
     """A service every in-scope enterprise is entitled to."""
+    if not notes:
+        return _plain(measure, code, True, Status.ELIGIBLE)
     return MeasureOutcome(
         measure.number, Status.ELIGIBLE, (Reason(code, Check.PASSED, measure.clause), *notes)
     )
@@ -54,6 +57,17 @@ def service(measure: Measure, code: str, *notes: Reason) -> MeasureOutcome:
 
 def when_declared(measure: Measure, code: str, declared: bool, status: Status, **params) -> MeasureOutcome:
     """A claim raised only by a declared circumstance; otherwise the measure does not apply."""
+    if not params:
+        return _plain(measure, code, declared, status)
     check = Check.PASSED if declared else Check.FAILED
-    reason = Reason(code, check, measure.clause, params or None)
+    reason = Reason(code, check, measure.clause, params)
     return MeasureOutcome(measure.number, status if declared else Status.NOT_APPLICABLE, (reason,))
+
+
+@lru_cache(maxsize=256)
+def _plain(measure: Measure, code: str, declared: bool, status: Status) -> MeasureOutcome:
+    """The outcomes without parameters depend on these four values alone: each is made once and
+    shared (outcomes are immutable)."""
+    check = Check.PASSED if declared else Check.FAILED
+    return MeasureOutcome(measure.number, status if declared else Status.NOT_APPLICABLE,
+                          (Reason(code, check, measure.clause),))

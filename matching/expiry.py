@@ -17,6 +17,7 @@ from applications.workflow import EDITABLE_STATES
 from inbox.models import Kind
 from inbox.services import message_send
 from matching.models import Screening
+from matching.selectors import filed
 from measures import parameters
 
 WARN_DAYS = (180, 90, 30)
@@ -31,12 +32,9 @@ def due(today: dt.date) -> tuple[dt.date, int, int] | None:
 
 
 def unfiled_match(enterprise_id) -> Exists:
-    """A screened project matching #4 with no application for its code (or the enterprise matching
-    measures without having filed anything)."""
-    filed = Application.objects.filter(enterprise_id=OuterRef("profile__enterprise_id"),
-                                       project_code=OuterRef("project"))
+    """A screened project matching any measure with no application for it (selectors.filed)."""
     return Exists(Screening.objects.filter(profile__enterprise_id=enterprise_id).exclude(matches={})
-                  .exclude(Exists(filed)))
+                  .exclude(filed()))
 
 
 def enterprises_to_warn():

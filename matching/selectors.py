@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Enterprise
 from applications.models import Application
 from matching import services
-from matching.models import Consent, Profile, Screening
+from matching.models import Consent, Screening
 
 
 def consent_dict(enterprise: Enterprise, lang: str) -> dict:
@@ -26,11 +26,19 @@ def screenings(enterprise: Enterprise) -> list[Screening]:
 
 
 def profile_dict(enterprise: Enterprise, lang: str) -> dict:
-    facts = services.profile_facts(enterprise)
-    return {**facts, "saved": Profile.objects.filter(enterprise=enterprise).exists(),
+    stored = services.stored_facts(enterprise)
+    facts = services.profile_facts(enterprise, stored)
+    return {**facts, "saved": stored is not None,
             "consent": consent_dict(enterprise, lang),
             "screenings": [{"project": s.project, "project_name": s.project_name, "matches": s.matches,
                             "screened_on": s.screened_on.isoformat()} for s in screenings(enterprise)]}
+
+
+def filed() -> Exists:
+    """For a screening: an application of its enterprise for its project (by code; for the enterprise
+    without a project, one without a project code)."""
+    return Exists(Application.objects.filter(enterprise_id=OuterRef("profile__enterprise_id"),
+                                             project_code=OuterRef("project")))
 
 
 def figures(jurisdiction: str | None = None) -> dict:
@@ -41,10 +49,8 @@ def figures(jurisdiction: str | None = None) -> dict:
     if jurisdiction:
         rows = rows.filter(jurisdiction=jurisdiction)
     counts = rows.aggregate(**{f"m{n}": Count("pk", filter=Q(matches__has_key=str(n))) for n in range(1, 21)})
-    filed = Application.objects.filter(enterprise_id=OuterRef("profile__enterprise_id"),
-                                       project_code=OuterRef("project"))
     consenting = (rows.values("profile__enterprise_id").distinct().count() if jurisdiction
                   else Consent.objects.filter(withdrawn_at__isnull=True, text_version=services.CONSENT_VERSION).count())
     return {"consenting": consenting,
             "by_measure": [(n, counts[f"m{n}"]) for n in range(1, 21) if counts[f"m{n}"]],
-            "unfiled_4": rows.filter(matches__has_key="4").exclude(Exists(filed)).count()}
+            "unfiled_4": rows.filter(matches__has_key="4").exclude(filed()).count()}

@@ -61,10 +61,15 @@ def prefill(enterprise: Enterprise) -> dict:
             "circumstances": facts.get("circumstances") or {}}
 
 
-def profile_facts(enterprise: Enterprise) -> dict:
-    """The stored profile, or (never stored yet) the one prefilled from the latest submitted
-    application; the identity always the account's."""
-    stored = Profile.objects.filter(enterprise=enterprise).values_list("facts", flat=True).first()
+def stored_facts(enterprise: Enterprise) -> dict | None:
+    """The profile's facts as saved; None when it was never saved."""
+    return Profile.objects.filter(enterprise=enterprise).values_list("facts", flat=True).first()
+
+
+def profile_facts(enterprise: Enterprise, stored: dict | None = None) -> dict:
+    """The profile as saved (`stored`, read when not given), or (never saved yet) the one prefilled
+    from the latest submitted application; the identity always the account's."""
+    stored = stored if stored is not None else stored_facts(enterprise)
     facts = copy.deepcopy(stored) if stored is not None else prefill(enterprise)
     identity = {"name": enterprise.name, "credit_code": enterprise.credit_code,
                 "registered_region": enterprise.registered_region}
@@ -128,8 +133,9 @@ def profile_update(*, user: User, patch: Any) -> Profile:
     enterprise = enterprise_of(user)
     if not isinstance(patch, dict):
         raise Invalid([{"field": "body", "code": "not_an_object"}], "invalid profile")
-    _lock_profile(enterprise)  # two tabs saving at once: the second merges into the first's result
-    facts = validated(enterprise, merge_patch(profile_facts(enterprise), patch))
+    locked = _lock_profile(enterprise)  # two tabs saving at once: the second merges into the first's result
+    current = profile_facts(enterprise, locked.facts if locked else None)
+    facts = validated(enterprise, merge_patch(current, patch))
     profile = _save(enterprise, facts, user)
     if consent_in_force(enterprise) is not None:
         enqueue(tasks.screen_enterprise, enterprise.pk)

@@ -18,21 +18,19 @@ def message_send(*, enterprise: Enterprise, kind: str, title: tuple[str, str], b
                  link: str = "", key: str = "") -> Message | None:
     """The message (title and body in zh-hans and en), and its email once the transaction commits.
     With a `key` already sent to this enterprise: nothing (None)."""
-    if key and Message.objects.filter(enterprise=enterprise, key=key).exists():
-        return None
+    message = Message(enterprise=enterprise, kind=kind, title=title[0], title_en=title[1], body=body[0],
+                      body_en=body[1], link=link, key=key)
     try:
         with transaction.atomic():
-            message = Message.objects.create(enterprise=enterprise, kind=kind, title=title[0], title_en=title[1],
-                                             body=body[0], body_en=body[1], link=link, key=key)
+            sent = messages_send_many([message])
     except IntegrityError:  # the same key, sent meanwhile by another transaction
         return None
-    enqueue(tasks.mail_message, message.pk)
-    return message
+    return sent[0] if sent else None
 
 
 def messages_send_many(messages: list[Message]) -> list[Message]:
-    """Several unsaved messages at once (a screening's chunk): those whose key this enterprise was
-    already sent are left out; the rest are stored together and mailed by one job after commit."""
+    """Unsaved messages (one, or a screening's chunk): those whose key this enterprise was already
+    sent are left out; the rest are stored together and mailed by one job after commit."""
     keyed = {(m.enterprise_id, m.key) for m in messages if m.key}
     taken = set(Message.objects.filter(enterprise_id__in={e for e, _k in keyed}, key__in={k for _e, k in keyed})
                 .values_list("enterprise_id", "key")) if keyed else set()

@@ -33,13 +33,9 @@ def mail_one(message_id: int) -> bool:
 
 
 @job(retry_on=(OSError,))  # smtplib's errors are OSErrors
-def mail_message(message_id: int) -> bool:
-    return mail_one(message_id)
-
-
-@job(retry_on=(OSError,))
 def mail_messages(message_ids: list[int]) -> int:
-    """Several messages (a screening's chunk); after a failure, a retry skips those already mailed."""
+    """The messages written together (one, or a screening's chunk); after a failure, a retry skips
+    those already mailed."""
     return sum(mail_one(pk) for pk in message_ids)
 
 

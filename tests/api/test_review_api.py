@@ -215,7 +215,7 @@ def test_it_does_not_undo_a_decision_when_the_mail_fails(client, alice, park, mo
     message = Message.objects.get(enterprise=app.enterprise)  # the message stands, not mailed
     assert (message.kind, message.title, message.mailed_at) == ("status", "您的申请已退回修改", None)
     failure = JobFailure.objects.get()  # retried, then written down for the operators
-    assert failure.task == "inbox.tasks.mail_message" and failure.arguments[0] == message.pk
+    assert failure.task == "inbox.tasks.mail_messages" and failure.arguments[0] == [message.pk]
     assert "smtp down" in failure.error
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from haidong_policy.celery import app as celery_app
 from inbox.models import Kind, Message
-from inbox.tasks import mail_message
+from inbox.tasks import mail_messages
 from tests.personas import applicant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +130,7 @@ def mailed(message: Message) -> bool:
 def test_it_delivers_a_queued_mail_through_a_real_worker(broker, worker_env, tmp_path):
     message = a_message()
     with worker(worker_env, "deliver"), queued_through(broker) as connection:
-        mail_message.apply_async((message.pk,), connection=connection)
+        mail_messages.apply_async(([message.pk],), connection=connection)
         assert wait_for(lambda: mailed(message), 60), "the worker did not deliver the mail"
     assert (tmp_path / "sent.log").read_text(encoding="utf-8").splitlines() == [
         "您的申请已获批准 / Your application was approved"]
@@ -141,7 +141,7 @@ def test_it_does_a_task_once_when_its_worker_is_killed_mid_task(broker, worker_e
     message = a_message()
     (tmp_path / "hold").touch()  # the first worker's send waits here
     with queued_through(broker) as connection:
-        mail_message.apply_async((message.pk,), connection=connection)
+        mail_messages.apply_async(([message.pk],), connection=connection)
     with worker(worker_env, "first") as first:
         assert wait_for(lambda: (tmp_path / "started").exists(), 60), "the first worker never started the task"
         os.killpg(first.pid, signal.SIGKILL)

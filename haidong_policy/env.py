@@ -51,3 +51,32 @@ def get_int(name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name}={raw!r}: must be at least {minimum}")
     return value
+
+
+def get_media_storage(name: str) -> dict:
+    """The Django STORAGES entry for uploads and determinations: the file system (MEDIA_ROOT) when
+    `name` is unset; S3-compatible object storage for `s3://bucket[/prefix]?endpoint=https://…&region=…`
+    (optional `addressing=path|virtual`). Credentials come from the environment
+    (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3 reads them), never from the URL."""
+    from urllib.parse import parse_qs, urlsplit
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"BACKEND": "kernel.storage.AtomicFileSystemStorage"}
+    url = urlsplit(raw)
+    query = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
+    unknown = sorted(set(query) - {"endpoint", "region", "addressing"})
+    endpoint = query.get("endpoint", "")
+    problem = (
+        "expected s3://bucket?endpoint=https://…&region=…" if url.scheme != "s3" or not url.hostname
+        else "put credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, not in the URL" if url.username
+        else f"unknown parameter {unknown[0]!r} (endpoint, region, addressing)" if unknown
+        else "endpoint must be an http(s):// address" if not re.match(r"^https?://[^/?#]+/?$", endpoint)
+        else "addressing must be path or virtual" if query.get("addressing", "virtual") not in ("path", "virtual")
+        else ""
+    )
+    if problem:
+        raise ImproperlyConfigured(f"{name}={raw!r}: {problem}")
+    return {"BACKEND": "kernel.objectstorage.ConfirmedS3Storage", "OPTIONS": {
+        "bucket_name": url.hostname, "location": url.path.strip("/"), "endpoint_url": query["endpoint"].rstrip("/"),
+        "region_name": query.get("region") or None, "addressing_style": query.get("addressing", "virtual")}}

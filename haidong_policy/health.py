@@ -5,10 +5,13 @@ Redis, when configured, reported as degraded without making the service unready)
 from __future__ import annotations
 
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -39,7 +42,15 @@ def _database() -> tuple[bool, str]:
 
 
 def _media() -> tuple[bool, str]:
-    """Uploads and determinations can be written: a file is created, flushed and removed."""
+    """Uploads and determinations can be written: a file is created, flushed and removed (on object
+    storage: an object written through the storage API, then deleted)."""
+    if not isinstance(default_storage, FileSystemStorage):
+        try:
+            name = default_storage.save(f".readyz/{uuid.uuid4().hex}", ContentFile(b"ok"))
+            default_storage.delete(name)
+        except OSError as exc:
+            return False, f"media store not writable: {type(exc).__name__}"
+        return True, "ok"
     try:
         root = Path(settings.MEDIA_ROOT)
         root.mkdir(parents=True, exist_ok=True)

@@ -158,8 +158,9 @@ DETERMINATION_SIGNER = os.environ.get("DETERMINATION_SIGNER", "determinations.si
 MEDIA_URL = "/media/"
 
 STORAGES = {
-    # Uploads and determinations: written whole or not at all (kernel.storage).
-    "default": {"BACKEND": "kernel.storage.AtomicFileSystemStorage"},
+    # Uploads and determinations: written whole or not at all (kernel.storage), on the file system
+    # (MEDIA_ROOT) or, with MEDIA_STORAGE_URL=s3://bucket?endpoint=…, on S3-compatible object storage.
+    "default": env.get_media_storage("MEDIA_STORAGE_URL"),
     # Compressed copies, no hashed names: works without collectstatic in development and tests.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

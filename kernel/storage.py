@@ -52,3 +52,4 @@ class AtomicFileSystemStorage(FileSystemStorage):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         return name.replace("\\", "/")
+

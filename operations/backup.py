@@ -20,13 +20,13 @@ and permissions (created by `migrate`, referenced by natural key).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import json
 import os
 import posixpath
-import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -37,7 +37,8 @@ from typing import Any
 import django
 from django.apps import apps
 from django.core import serializers
-from django.core.files.storage import Storage
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, transaction
@@ -149,12 +150,25 @@ def _serializer():
 
 
 def sha256_file(path: Path) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
     with open(path, "rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
+        return sha256_stream(stream)
+
+
+def sha256_stream(stream) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
     return size, digest.hexdigest()
+
+
+def sha256_stored(storage: Storage, name: str) -> tuple[int, str] | None:
+    """Size and SHA-256 of a stored file, read through the storage API (the file system or object
+    storage alike); None when there is no such file."""
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as stream:
+        return sha256_stream(stream)
 
 
 def applied_migrations(using: str) -> dict[str, list[str]]:
@@ -168,7 +182,6 @@ def applied_migrations(using: str) -> dict[str, list[str]]:
 @dataclass
 class StoredFile:
     name: str  # storage name, e.g. determinations/2025/….pdf
-    path: Path
     sha256: str
     size: int
     storage: Storage
@@ -274,15 +287,15 @@ def _check_files(stored: list[tuple[str, str, str, int | None]]) -> list[StoredF
             continue
         seen.add(name)
         storage = storage_of(label, next(f for m, f, _s, _z in FILE_FIELDS if m == label))
-        path = Path(storage.path(name))
-        if not path.is_file():
+        found = sha256_stored(storage, name)
+        if found is None:
             problems.append(f"{name}: missing ({label})")
             continue
-        actual_size, actual_sha = sha256_file(path)
+        actual_size, actual_sha = found
         if actual_sha != sha or (size is not None and actual_size != size):
             problems.append(f"{name}: content does not match its {label} row's SHA-256")
             continue
-        files.append(StoredFile(name, path, actual_sha, actual_size, storage))
+        files.append(StoredFile(name, actual_sha, actual_size, storage))
     if problems:
         raise BackupError("export refused: stored files are missing or altered", problems)
     return files
@@ -304,7 +317,7 @@ def _write_archive(raw, manifest: dict, staging: Path, files: list[StoredFile]) 
             with open(path, "rb") as stream:
                 tar.addfile(_tarinfo(data_member(label), path.stat().st_size, mtime), stream)
         for stored in files:
-            with open(stored.path, "rb") as stream:
+            with stored.storage.open(stored.name, "rb") as stream:
                 reader = _HashingReader(stream)
                 tar.addfile(_tarinfo(file_member(stored.name), stored.size, mtime), reader)
             if reader.digest.hexdigest() != stored.sha256:
@@ -456,7 +469,7 @@ def _verify(manifest: dict, staged: dict[str, tuple[Path, int, str]]) -> list[tu
                 problems.append(f"{where}: the file does not match the SHA-256 recorded in the row")
                 continue
             storage = storage_of(label, name_field)
-            files.append((StoredFile(name, Path(storage.path(name)), digest, size, storage), path))
+            files.append((StoredFile(name, digest, size, storage), path))
     extra = sorted(n for n in present if n.startswith("files/") and n.removeprefix("files/") not in named)
     problems += [f"{name}: no row names this file" for name in extra]
     if problems:
@@ -497,11 +510,12 @@ def _check_media(files: list[tuple[StoredFile, Path]]) -> tuple[list[tuple[Store
     refuses the import."""
     to_write, present, problems = [], [], []
     for stored, source in files:
-        if stored.path.exists():
-            if stored.path.is_file() and sha256_file(stored.path) == (stored.size, stored.sha256):
+        found = sha256_stored(stored.storage, stored.name)
+        if found is not None:
+            if found == (stored.size, stored.sha256):
                 present.append(stored)
             else:
-                problems.append(f"{stored.path}: a different file is already there")
+                problems.append(f"{stored.name}: a different file is already there")
         else:
             to_write.append((stored, source))
     if problems:
@@ -530,8 +544,10 @@ def _restore(manifest: dict, staged: dict[str, tuple[Path, int, str]], files: li
                 _write_file(stored, source, written)
     except BaseException:
         for stored in reversed(written):
-            stored.path.unlink(missing_ok=True)
-            _remove_empty_parents(stored.path.parent, Path(stored.storage.location))
+            with contextlib.suppress(OSError):
+                stored.storage.delete(stored.name)
+            if isinstance(stored.storage, FileSystemStorage):
+                _remove_empty_parents(Path(stored.storage.path(stored.name)).parent, Path(stored.storage.location))
         raise
     return row_counts
 
@@ -575,18 +591,15 @@ def _insert(cls, fields, m2m, objs: list, links: list[dict], using: str) -> int:
 
 
 def _write_file(stored: StoredFile, source: Path, written: list[StoredFile]) -> None:
-    target = stored.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(source, "rb") as src, open(target, "xb") as out:  # "x": never over a file that appeared
-        written.append(stored)
-        shutil.copyfileobj(src, out, CHUNK)
-        out.flush()
-        os.fsync(out.fileno())
-    mode = stored.storage.file_permissions_mode
-    if mode is not None:
-        os.chmod(target, mode)
-    if sha256_file(target) != (stored.size, stored.sha256):
-        raise BackupError(f"{target}: written file does not match its SHA-256")
+    """Through the storage API, as the service writes (on the file system: flushed, linked, never
+    over another file; on object storage: confirmed), then read back and compared."""
+    with open(source, "rb") as src:
+        saved = stored.storage.save(stored.name, File(src, name=stored.name))
+    written.append(StoredFile(saved, stored.sha256, stored.size, stored.storage))
+    if saved != stored.name:
+        raise BackupError(f"{stored.name}: another file appeared at that name during the import")
+    if sha256_stored(stored.storage, stored.name) != (stored.size, stored.sha256):
+        raise BackupError(f"{stored.name}: written file does not match its SHA-256")
 
 
 def _remove_empty_parents(directory: Path, root: Path) -> None:

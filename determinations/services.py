@@ -86,9 +86,13 @@ def determination_issue(*, application: Application, evaluation: Evaluation, dec
         _number(determination, prefix, serial)
         pdf = render_pdf(determination)
     store_pdf(determination, pdf)
-    determination.save()
-    audit.record(action="determination", obj=determination, actor=actor, application=application,
-                 note_code="determination_issued", note_params={"number": determination.number})
+    try:
+        determination.save()
+        audit.record(action="determination", obj=determination, actor=actor, application=application,
+                     note_code="determination_issued", note_params={"number": determination.number})
+    except Exception:
+        determination.pdf.delete(save=False)  # no row, no file
+        raise
     return determination
 
 

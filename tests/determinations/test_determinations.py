@@ -264,3 +264,15 @@ def test_it_issues_nothing_without_the_fonts_and_says_so(alice, park, monkeypatc
     with pytest.raises(Unavailable, match="字体未安装"):
         review_services.application_approve(application_id=app.pk, reviewer=park)
     assert not Determination.objects.exists() and not NumberSeries.objects.filter(last_serial__gt=0).exists()
+
+
+def test_it_leaves_no_file_when_the_determination_row_cannot_be_written(alice, park, monkeypatch, settings):
+    from pathlib import Path
+
+    app = submitted(alice)
+    files_before = {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+    monkeypatch.setattr("determinations.services.audit.record", lambda **kw: (_ for _ in ()).throw(RuntimeError("db")))
+    with pytest.raises(RuntimeError):
+        review_services.application_approve(application_id=app.pk, reviewer=park)
+    assert {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()} == files_before
+    assert not Determination.objects.exists()

@@ -271,7 +271,7 @@ def test_it_leaves_no_file_when_the_determination_row_cannot_be_written(alice, p
 
     app = submitted(alice)
     files_before = {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
-    monkeypatch.setattr("determinations.services.audit.record", lambda **kw: (_ for _ in ()).throw(RuntimeError("db")))
+    monkeypatch.setattr(Determination, "save", lambda self, *a, **kw: (_ for _ in ()).throw(RuntimeError("db")))
     with pytest.raises(RuntimeError):
         review_services.application_approve(application_id=app.pk, reviewer=park)
     assert {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()} == files_before

@@ -4,12 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_PACKAGES := fonts-noto-cjk fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+CLUSTER_PACKAGES := $(RUN_PACKAGES) nginx
+TEST_PACKAGES := $(CLUSTER_PACKAGES) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: run serve worker test setup system-run system-test pdf-setup migrate demo bench messages clean
+.PHONY: run serve worker cluster cluster-stop system-cluster test setup system-run system-test pdf-setup migrate demo bench messages clean
 
 run: setup system-run pdf-setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
@@ -28,6 +29,17 @@ serve: setup system-run
 worker: setup
 	@test -n "$${CELERY_BROKER_URL:-$$REDIS_URL}" || { echo "make worker needs CELERY_BROKER_URL or REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
 	$(VENV)/bin/celery -A haidong_policy worker --beat --loglevel INFO --schedule var/celerybeat-schedule
+
+# Several nodes on loopback (README "Cluster", DESIGN §13): nginx with TLS balancing two gunicorn nodes,
+# a Celery worker, over PostgreSQL (DATABASE_URL, default haidong_cluster), Redis and one media store.
+cluster: setup system-cluster pdf-setup
+	$(PY) scripts/cluster.py start
+
+cluster-stop:
+	$(PY) scripts/cluster.py stop
+
+system-cluster:
+	@scripts/system-packages.sh $(CLUSTER_PACKAGES)
 
 test: setup system-test pdf-setup
 	$(VENV)/bin/ruff check .

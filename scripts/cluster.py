@@ -146,7 +146,7 @@ error_log {DIR / "log" / "nginx-error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
     default_type application/octet-stream;
-    log_format haidong '$time_iso8601 $request_id $status $request_method $uri $request_time '
+    log_format haidong '$time_iso8601 $haidong_request_id $status $request_method $uri $request_time '
                        'upstream=$upstream_addr upstream_status=$upstream_status';
     access_log {DIR / "log" / "nginx-access.log"} haidong;
     client_body_temp_path {temp / "client_body"};

@@ -85,9 +85,40 @@ def file_draft(api: Api, n: int) -> int | None:
     return body["id"]
 
 
-def problems(connect, media: Path, acked_submits: set[int], acked_approvals: dict[int, tuple[str, str]],
+class Folder:
+    """The media store as a folder on the file system."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def read(self, name: str) -> bytes | None:
+        path = self.root / name
+        return path.read_bytes() if name and path.is_file() else None
+
+    def names(self) -> set[str]:
+        return {str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file()}
+
+
+class Bucket:
+    """The media store as an S3 bucket (a prefix in it)."""
+
+    def __init__(self, client, bucket: str, prefix: str = ""):
+        self.client, self.bucket, self.prefix = client, bucket, f"{prefix}/" if prefix else ""
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)["Body"].read() if name else None
+        except self.client.exceptions.NoSuchKey:
+            return None
+
+    def names(self) -> set[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        return {o["Key"].removeprefix(self.prefix) for page in pages for o in page.get("Contents", [])}
+
+
+def problems(connect, media: Folder | Bucket, acked_submits: set[int], acked_approvals: dict[int, tuple[str, str]],
              acked_attachments: set[int] = frozenset()) -> list[str]:
-    """Everything wrong in the database (`connect()`: a psycopg connection) and the media directory;
+    """Everything wrong in the database (`connect()`: a psycopg connection) and the media store;
     empty when all is well."""
     problems: list[str] = []
     with connect() as db:
@@ -110,9 +141,9 @@ def problems(connect, media: Path, acked_submits: set[int], acked_approvals: dic
         attachments = q("SELECT application_id, file, sha256 FROM applications_attachment")
         attachment_ids = {r[0] for r in q("SELECT id FROM applications_attachment")}
 
-    def digest(relative: str) -> str | None:
-        path = media / relative
-        return hashlib.sha256(path.read_bytes()).hexdigest() if relative and path.is_file() else None
+    def digest(name: str) -> str | None:
+        data = media.read(name)
+        return None if data is None else hashlib.sha256(data).hexdigest()
 
     # Acknowledged requests are stored completely.
     problems += [f"attachment {i}: upload answered 201, no row" for i in sorted(acked_attachments - attachment_ids)]
@@ -168,10 +199,9 @@ def problems(connect, media: Path, acked_submits: set[int], acked_approvals: dic
     return problems
 
 
-def orphan_files(connect, media: Path) -> list[str]:
+def orphan_files(connect, media: Folder | Bucket) -> list[str]:
     """Files no row points at: what a transaction killed after writing its file leaves behind."""
     with connect() as db:
         known = {r[0] for r in db.execute("SELECT pdf FROM applications_determination UNION "
                                           "SELECT file FROM applications_attachment").fetchall()}
-    return sorted(str(p.relative_to(media)) for p in media.rglob("*")
-                  if p.is_file() and str(p.relative_to(media)) not in known)
+    return sorted(media.names() - known)

@@ -57,7 +57,7 @@ def _free_ports(n: int) -> list[int]:
 
 
 class Cluster:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, media_url: str = ""):
         import dj_database_url
 
         base = dj_database_url.parse(DATABASE_URL)
@@ -75,6 +75,8 @@ class Cluster:
             "THROTTLE_ELIGIBILITY_ANON": "100000/min", "PUBLIC_NOTICE_WORKING_DAYS": "0",
         }
         self.env.pop("MEDIA_STORAGE_URL", None)
+        if media_url:
+            self.env.update(MEDIA_STORAGE_URL=media_url, AWS_ACCESS_KEY_ID="test-key", AWS_SECRET_ACCESS_KEY="test-secret")
 
     def make(self, target: str) -> subprocess.CompletedProcess:
         return subprocess.run(["make", "-s", target], cwd=ROOT, env=self.env, capture_output=True, text=True,
@@ -113,9 +115,27 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_a_node_killed_under_load_loses_nothing_acknowledged(tmp_path):
+@pytest.fixture(params=["folder", "s3"])
+def media_store(request, tmp_path):
+    """(MEDIA_STORAGE_URL, the store to check): the folder both nodes share, or a bucket on the local
+    S3-compatible endpoint (moto, tests/ops/conftest.py)."""
+    if request.param == "folder":
+        return "", integrity.Folder(tmp_path / "cluster" / "media")
+    import boto3
+
+    endpoint = request.getfixturevalue("s3_endpoint")
+    name = f"haidong-cluster-{uuid.uuid4().hex[:8]}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="cn-northwest-1", aws_access_key_id="test-key",
+                          aws_secret_access_key="test-secret")
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "cn-northwest-1"})
+    return (f"s3://{name}/media?endpoint={endpoint}&region=cn-northwest-1&addressing=path",
+            integrity.Bucket(client, name, "media"))
+
+
+def test_a_node_killed_under_load_loses_nothing_acknowledged(tmp_path, media_store):
     started = time.monotonic()
-    cluster = Cluster(tmp_path)
+    media_url, media = media_store
+    cluster = Cluster(tmp_path, media_url)
     up = cluster.make("cluster")
     try:
         assert up.returncode == 0, up.stdout + up.stderr
@@ -238,14 +258,15 @@ def test_a_node_killed_under_load_loses_nothing_acknowledged(tmp_path):
         assert not any(_alive(p) for p in pids.values()), "cluster-stop left a process running"
         assert not list(cluster.dir.glob("*.pid")) and not (cluster.dir / "url").exists()
 
-        media = cluster.dir / "media"
+        if media_url:
+            assert not (cluster.dir / "media").exists()  # nothing on the nodes' disk
         problems = integrity.problems(lambda: cluster.sql(cluster.dbname), media, acked_submits, acked_approvals,
                                       acked_attachments)
         orphans = integrity.orphan_files(lambda: cluster.sql(cluster.dbname), media)
         kinds: dict[str, int] = {}
         for method, path, *_ in log:
             kinds[_kind(method, path)] = kinds.get(_kind(method, path), 0) + 1
-        print(f"cluster test: {len(log)} requests ({json.dumps(kinds, ensure_ascii=False)}); "
+        print(f"cluster test ({'S3' if media_url else 'shared folder'}): {len(log)} requests ({json.dumps(kinds, ensure_ascii=False)}); "
               f"{len(in_flight)} in flight at the kill ({len(on_killed)} on the killed node); {len(errors)} errors "
               f"({', '.join(f'{m} {p} {s}' for m, p, _, _, s, _ in errors) or 'none'}); nginx sent {len(retried)} "
               f"request(s) ({', '.join(sorted({_kind(m, p) for m, p, *_ in retried}))}) "

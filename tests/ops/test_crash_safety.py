@@ -249,9 +249,9 @@ def test_acknowledged_work_survives_sigkill_and_nothing_is_half_written(tmp_path
             assert approve(rev, a) == 200, f"#{a} could not be approved after the restart"
         server.stop()
 
-        problems = integrity.problems(lambda: server.sql(server.dbname), server.media, acked_submits,
+        problems = integrity.problems(lambda: server.sql(server.dbname), integrity.Folder(server.media), acked_submits,
                                       acked_approvals)
-        orphans = integrity.orphan_files(lambda: server.sql(server.dbname), server.media)
+        orphans = integrity.orphan_files(lambda: server.sql(server.dbname), integrity.Folder(server.media))
         print(f"crash test: killed with {during} in flight, unanswered {unanswered}; acknowledged "
               f"{len(acked_submits)} submissions, {len(acked_approvals)} approvals; orphan files {orphans}; "
               f"{time.monotonic() - started:.1f} s")

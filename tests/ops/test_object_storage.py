@@ -1,17 +1,12 @@
 """Uploads and determinations on S3-compatible object storage (issue 17, DESIGN §13).
 
 No S3 server can be installed on these machines: the stand-in is moto's standalone server (PyPI
-`moto[server]`), started here on a free loopback port and spoken to over HTTP exactly as OSS, COS,
-OBS or MinIO would be (path-style addressing, SigV4)."""
+`moto[server]`, the `s3_endpoint` fixture of tests/ops/conftest.py), on a free loopback port, spoken
+to over HTTP exactly as OSS, COS, OBS or MinIO would be (path-style addressing, SigV4)."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -27,32 +22,6 @@ from review import services as review_services
 from tests.personas import PDF, REQUIRED_FOR_DATA_CENTRE, application_facts, other_enterprise, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint(tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                                  stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture

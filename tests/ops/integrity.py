@@ -31,16 +31,20 @@ class Api:
                      else http.client.HTTPConnection("127.0.0.1", port, timeout=60))
         self.auth = {"Authorization": f"Token {token}"} if token else {}
         self.log = log  # if given: (method, path, started, ended, status, request id) of every request
+        self.cookies: dict[str, str] = {}  # the last value of each cookie set
 
     def get(self, path: str) -> tuple[int, bytes]:
-        return self._send("GET", path, None, {})
+        return self.request("GET", path, None, {})
 
-    def _send(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, bytes]:
         started, rid = time.monotonic(), uuid.uuid4().hex
         try:
             self.conn.request(method, path, body=body, headers={**self.auth, "X-Request-ID": rid, **headers})
             response = self.conn.getresponse()
             status, data = response.status, response.read()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                self.cookies[name.strip()] = rest.split(";")[0]
         except (OSError, http.client.HTTPException):
             self.conn.close()
             status, data = 0, b""
@@ -58,7 +62,7 @@ class Api:
                     f"Content-Disposition: form-data; name=\"file\"; filename=\"{kind}.pdf\"\r\n"
                     "Content-Type: application/pdf\r\n\r\n").encode() + content + f"\r\n--{b}--\r\n".encode()
             ctype = f"multipart/form-data; boundary={b}"
-        status, data = self._send("POST", path, body, {"Content-Type": ctype})
+        status, data = self.request("POST", path, body, {"Content-Type": ctype})
         if status == 0:
             return 0, None
         try:

@@ -5,6 +5,7 @@ a bounded client on loopback.
     .venv/bin/python bench/load.py [--seconds 30] [--clients 50] [--mix-clients 20] [--reviewers 5]
                                    [--rounds 6] [--workers 2] [--max-requests N] [--keep]
     .venv/bin/python bench/load.py --seconds 5     # a quick run
+    .venv/bin/python bench/load.py --cluster       # through nginx: one node against two (below)
 
 Creates the database `haidong_load_<pid>` (dropped at the end, unless --keep), migrates it, creates
 accounts, and starts gunicorn with `haidong_policy/gunicorn.conf.py` on a free port, DEBUG off, media
@@ -30,6 +31,13 @@ Afterwards it checks the database: no duplicate determination numbers and, per a
 serials 1..n without gaps; every submission answered 2xx stored (state past draft, with its frozen
 submission evaluation); every approval answered 2xx approved with its determination; every
 determination's PDF present with a matching SHA-256. Exit status 1 if a check fails or a request erred.
+
+With --cluster, it starts two clusters with `scripts/cluster.py` (what `make cluster` runs: nginx with
+TLS, gunicorn nodes of --workers workers each, a Celery worker), one with one node and one with two,
+each on a database and media folder of its own, and drives (a) eligibility and (c) the mix through
+each nginx over HTTPS, the two clusters alternating in --rounds slices; it reports the throughput of
+two nodes against one and runs the same checks on both databases. On one machine the nodes share its
+cores: two nodes can only add what the cores left idle by one node allow (README "Cluster").
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
+import ssl  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -249,11 +258,15 @@ class Recorder:
         return ok
 
 
+TLS: list[ssl.SSLContext] = []  # --cluster: the clusters' certificates, trusted for HTTPS to their nginx
+
+
 class Client:
     """One connection, one request at a time."""
 
     def __init__(self, port: int, token: str = ""):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.conn = (http.client.HTTPSConnection("127.0.0.1", port, timeout=120, context=TLS[0]) if TLS
+                     else http.client.HTTPConnection("127.0.0.1", port, timeout=120))
         self.headers = {"Authorization": f"Token {token}"} if token else {}
 
     def send(self, method: str, path: str, body: bytes, content_type: str) -> tuple[int, bytes, float]:
@@ -302,7 +315,7 @@ def run_clients(targets: list, seconds: float, name: str = "") -> float:
     threads = [threading.Thread(target=wrap, args=(t,), daemon=True) for t in targets]
     for t in threads:
         t.start()
-    server = SERVER[0].cpu_seconds
+    server = SERVER[0].cpu_seconds if SERVER else float
     start, cpu, served, busy = time.perf_counter(), time.process_time(), server(), busy_cpu_seconds()
     box["deadline"] = start + seconds
     barrier.wait()
@@ -487,6 +500,140 @@ def verify(stack: Stack, rec: Recorder) -> list[tuple[str, bool, str]]:
     return results
 
 
+# --- --cluster: one node against two, through nginx ------------------------------------------------
+
+class ClusterStack(Stack):
+    """A cluster of `nodes` app nodes as `make cluster` starts it (scripts/cluster.py), on a database
+    and in a folder of its own; `port` is its nginx (HTTPS)."""
+
+    def __init__(self, admin_url: str, workers: int, keep: bool, nodes: int):
+        super().__init__(admin_url, workers, keep)
+        self.nodes = nodes
+        self.db = f"haidong_load_{os.getpid()}_{nodes}node"
+        self.db_url = self.db_url.rsplit("/", 1)[0] + f"/{self.db}"
+        self.dir = self.tmp / "cluster"
+        self.media = self.dir / "media"
+        self.port, *node_ports = [free_port() for _ in range(nodes + 1)]
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("MEDIA_STORAGE_URL", "DJANGO_SETTINGS_MODULE")},
+            "DATABASE_URL": self.db_url, "REDIS_URL": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/11"),
+            "CLUSTER_DIR": str(self.dir), "CLUSTER_PORT": str(self.port),
+            "CLUSTER_NODE_PORTS": ",".join(map(str, node_ports)), "CLUSTER_WORKERS": str(workers),
+            "CLUSTER_DEMO": "no", "THROTTLE_ELIGIBILITY_ANON": THROTTLE, "THROTTLE_ELIGIBILITY_USER": THROTTLE,
+            "PUBLIC_NOTICE_WORKING_DAYS": "0",
+        }
+
+    def create_database(self) -> None:
+        self.created = True  # scripts/cluster.py creates and migrates it
+
+    def create_accounts(self, spec: list[dict]) -> None:
+        env, self.env = self.env, {**self.env, "DJANGO_SETTINGS_MODULE": "haidong_policy.settings", "DEBUG": "true"}
+        try:
+            super().create_accounts(spec)
+        finally:
+            self.env = env
+
+    def start(self) -> None:
+        done = subprocess.run([sys.executable, "scripts/cluster.py", "start"], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"scripts/cluster.py start failed:\n{done.stdout}{done.stderr}")
+        self.log_path = self.dir / "log" / "node-1.log"
+
+    def stop(self) -> None:
+        subprocess.run([sys.executable, "scripts/cluster.py", "stop"], cwd=ROOT, env=self.env, capture_output=True)
+
+    def cpu_seconds(self) -> float:
+        """CPU time used by nginx, the nodes and the worker (their process groups)."""
+        groups = {int(p.read_text()) for p in self.dir.glob("*.pid")}
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) in groups:
+                    total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+def cluster_main(args) -> int:
+    stacks = [ClusterStack(args.pg, args.workers, args.keep, nodes) for nodes in (1, 2)]
+    n_enterprises = args.mix_clients - args.reviewers
+    spec = [{"username": f"load_ent{i}", "password": PASSWORD, "role": "enterprise",
+             "credit_code": credit_code(f"91630202MA7L{i:05d}"), "enterprise_name": f"海东负载测试企业{i}有限公司",
+             "email": f"ent{i}@example.com"} for i in range(n_enterprises)]
+    spec += [{"username": f"load_rev_{j}", "password": PASSWORD, "role": "reviewer", "jurisdiction": j}
+             for j, _, _ in JURISDICTIONS]
+    try:
+        for stack in stacks:
+            stack.start()
+            stack.create_accounts(spec)
+        context = ssl.create_default_context()
+        for stack in stacks:
+            context.load_verify_locations(cafile=str(stack.dir / "tls" / "cert.pem"))
+        TLS.append(context)
+        print(f"two clusters through nginx (HTTPS): 1 node and 2 nodes of {args.workers} gunicorn workers each, "
+              f"on a machine of {os.cpu_count()} cores; throttle lifted ({THROTTLE})")
+        tokens = {s.nodes: ([(token(s.port, a["username"]), a["credit_code"]) for a in spec[:n_enterprises]],
+                            {j: token(s.port, f"load_rev_{j}") for j, _, _ in JURISDICTIONS}) for s in stacks}
+        bodies = eligibility_cases()
+        for s in stacks:  # warm every worker's code paths, the PDF rendering too
+            hammer(s.port, "/api/v1/eligibility", bodies, 4 * s.nodes, 1.0, "warm-up")
+            mix(s.port, tokens[s.nodes][0][:2], tokens[s.nodes][1], 2, 2.0, "warm-up")
+        done = {(s.nodes, phase): (Recorder(), 0.0) for s in stacks for phase in ("eligibility", "mix")}
+        for r in range(args.rounds):
+            for s in (stacks if r % 2 == 0 else stacks[::-1]):
+                SERVER[:] = [s]  # the CPU the phase took is this cluster's
+                rec, wall = hammer(s.port, "/api/v1/eligibility", bodies, args.clients, args.seconds / args.rounds,
+                                   f"{s.nodes} eligibility")
+                total, walls = done[(s.nodes, "eligibility")]
+                total.samples += rec.samples
+                total.errors += rec.errors
+                done[(s.nodes, "eligibility")] = (total, walls + wall)
+                rec, wall, _ = mix(s.port, *tokens[s.nodes], args.reviewers, args.seconds / args.rounds,
+                                   f"{s.nodes} mix")
+                total, walls = done[(s.nodes, "mix")]
+                total.samples += rec.samples
+                total.errors += rec.errors
+                total.submitted += rec.submitted
+                total.approved.update(rec.approved)
+                done[(s.nodes, "mix")] = (total, walls + wall)
+        for s in stacks:
+            s.stop()
+        rows = []
+        for s in stacks:
+            rec, wall = done[(s.nodes, "eligibility")]
+            rows.append(row(f"{s.nodes} node(s): POST /api/v1/eligibility", str(args.clients), rec.samples, wall, []))
+            rec, wall = done[(s.nodes, "mix")]
+            rows.append(row(f"{s.nodes} node(s): mix (file, upload, submit, approve)",
+                            f"{n_enterprises}+{args.reviewers}", rec.samples, wall, []))
+        print()
+        print(table(rows))
+
+        def rate(nodes: int, phase: str) -> float:
+            rec, wall = done[(nodes, phase)]
+            return len(rec.samples) / wall
+
+        print(f"\ntwo nodes / one node throughput: eligibility {rate(2, 'eligibility') / rate(1, 'eligibility'):.2f}, "
+              f"mix {rate(2, 'mix') / rate(1, 'mix'):.2f}")
+        cores = os.cpu_count() or 1
+        print(f"CPU of the {cores} cores used: " + "; ".join(
+            f"{name}: the cluster {served / wall / cores:.0%}, this client {cpu / wall / cores:.0%}"
+            for name, (wall, cpu, served, _busy) in CPU.items() if name != "warm-up"))
+        errors = sum((rec.errors for rec, _ in done.values()), Counter())
+        for what, count in errors.most_common(10):
+            print(f"  error x{count}: {what}")
+        ok = not errors
+        print("\nchecks in the databases:")
+        for s in stacks:
+            for name, passed, detail in verify(s, done[(s.nodes, "mix")][0]):
+                ok &= passed
+                print(f"  [{'ok' if passed else 'FAIL'}] {s.nodes} node(s): {name}: {detail}")
+        return 0 if ok else 1
+    finally:
+        for s in stacks:
+            s.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30, help="length of each phase (default 30)")
@@ -501,9 +648,13 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=None,
                         help="override the config's max_requests (worker recycling; 0 turns it off)")
     parser.add_argument("--keep", action="store_true", help="keep the database and the media directory")
+    parser.add_argument("--cluster", action="store_true",
+                        help="through nginx: a cluster of one node against one of two (scripts/cluster.py)")
     args = parser.parse_args()
     if not 0 < args.reviewers < args.mix_clients:
         parser.error("--reviewers must be between 1 and --mix-clients - 1")
+    if args.cluster:
+        return cluster_main(args)
 
     stack = Stack(args.pg, args.workers, args.keep)
     if args.max_requests is not None:

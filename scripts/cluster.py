@@ -100,7 +100,8 @@ def tls_certificate() -> tuple[Path, Path]:
         return cert, key
     folder.mkdir(parents=True, exist_ok=True)
     private = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "haidong cluster (loopback, self-signed)")])
+    # A name of its own: a client trusting several clusters finds each certificate by its name.
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"haidong cluster {secrets.token_hex(4)} (loopback)")])
     now = dt.datetime.now(dt.UTC)
     certificate = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(private.public_key())

@@ -11,6 +11,7 @@ import logging
 
 from celery import Task, shared_task
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -48,5 +49,21 @@ def job(*, retry_on: tuple[type[BaseException], ...] = ()):
 
 
 def enqueue(task: Task, *args) -> None:
-    """`task(*args)` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: task.delay(*args))
+    """`task(*args)` once the current transaction commits (at once outside one). If the broker
+    cannot be reached, the request that committed does not fail: the job is recorded as failed (the
+    admin's failed jobs) and the periodic jobs make up for it (unsent mail, stale screenings)."""
+    transaction.on_commit(lambda: _publish(task, args))
+
+
+def _publish(task: Task, args: tuple) -> None:
+    from jobs.models import JobFailure
+
+    try:
+        task.delay(*args)
+    except OperationalError as exc:  # kombu's: the broker (Redis) is unreachable
+        logger.error("job %s not queued: the broker is unreachable: %r", task.name, exc)
+        try:
+            JobFailure.objects.create(task=task.name, arguments=[*args, {}],
+                                      error=f"not queued, the broker is unreachable: {exc!r}"[:2000])
+        except Exception:  # the record is a help: never fail the request that committed
+            logger.exception("could not record the unqueued job %s", task.name)

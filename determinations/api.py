@@ -21,6 +21,7 @@ from determinations.verification import stored_signature
 from kernel.errors import NotFound
 from kernel.problems import PROBLEM_JSON, PROBLEMS
 from kernel.schemas import ProblemOut
+from kernel.storage import open_stored
 from kernel.throttling import CurrentRate
 from measures.serialize import money
 
@@ -36,7 +37,7 @@ def determination_dict(d: Determination, request) -> dict:
 
 def determination_response(determination: Determination) -> FileResponse:
     """The stored bytes, never regenerated, under a name built from the number."""
-    response = FileResponse(determination.pdf.open("rb"), as_attachment=True,
+    response = FileResponse(open_stored(determination.pdf), as_attachment=True,
                             filename=pdf_filename(determination), content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Determination-SHA256"] = determination.sha256

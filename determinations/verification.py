@@ -15,6 +15,7 @@ from django.core.cache import cache as django_cache
 
 from applications.models import Determination
 from determinations.signing import outside_event_loop
+from kernel.storage import open_stored
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def stored_signature(determination: Determination) -> Signature:
     cached = django_cache.get(key)
     if cached is not None:
         return cached
-    with determination.pdf.open("rb") as handle:
+    with open_stored(determination.pdf) as handle:
         result = signature_of(handle.read())
     django_cache.set(key, result, timeout=24 * 3600)
     return result

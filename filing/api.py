@@ -28,6 +28,7 @@ from kernel.errors import Invalid
 from kernel.http import optional_text, read_json, read_optional_json
 from kernel.problems import PROBLEM_JSON, PROBLEMS
 from kernel.schemas import ProblemOut
+from kernel.storage import open_stored
 from measures.facts import Facts
 from measures.serialize import money
 
@@ -219,7 +220,7 @@ class AttachmentView(APIView):
 
 def attachment_response(attachment: Attachment) -> FileResponse:
     """The stored bytes, under the uploaded name, never rendered inline by type sniffing."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=services.download_name(attachment),
-                            content_type=attachment.content_type)
+    response = FileResponse(open_stored(attachment.file), as_attachment=True,
+                            filename=services.download_name(attachment), content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

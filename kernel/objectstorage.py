@@ -21,6 +21,8 @@ class ConfirmedS3Storage(S3Storage):
     def __init__(self, **settings):
         settings = {
             "file_overwrite": False, "default_acl": None, "querystring_auth": True, "signature_version": "s3v4",
+            # A download is read from the store into a temporary file, spilled to disk beyond this size.
+            "max_memory_size": 2_621_440,
             "client_config": Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"},
                                     s3={"addressing_style": settings.get("addressing_style") or "virtual"}),
             **settings,
@@ -45,6 +47,15 @@ class ConfirmedS3Storage(S3Storage):
                 self.delete(name)
             raise
         return name
+
+    def _open(self, name, mode="rb"):
+        try:
+            opened = super()._open(name, mode)
+            if "r" in mode:
+                opened.file  # noqa: B018 - fetch now: a store that cannot be read fails here, not mid-response
+            return opened
+        except (BotoCoreError, ClientError, Boto3Error) as exc:
+            raise OSError(f"object store: {type(exc).__name__}: {exc}") from exc
 
     def stored_size(self, name: str) -> int:
         """The size the store reports for an object (a HEAD request: strongly consistent on S3)."""

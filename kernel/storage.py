@@ -18,6 +18,21 @@ def STORE_UNAVAILABLE() -> str:
     return _("The document store cannot be written just now: nothing was saved. Please try again later.")
 
 
+def STORE_UNREADABLE() -> str:
+    return _("The document store cannot be read just now. Please try again later.")
+
+
+def open_stored(field_file):
+    """A stored file opened for reading, or `Unavailable` (503) when the store cannot be read now;
+    on object storage the bytes are fetched here, before any response has begun."""
+    from kernel.errors import Unavailable
+
+    try:
+        return field_file.open("rb")
+    except OSError:
+        raise Unavailable(STORE_UNREADABLE()) from None
+
+
 def fsync_directory(path: str) -> None:
     directory = os.open(path, os.O_RDONLY)
     try:

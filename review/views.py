@@ -42,6 +42,7 @@ from funds import services as funds_services
 from kernel.errors import DomainError
 from kernel.pages import describe, domain_errors, invalid_into
 from kernel.pagination import CappedPaginator
+from kernel.storage import open_stored
 from matching import presentation as matching_presentation
 from measures import messages
 from measures.facts import parse_facts, parse_money
@@ -492,7 +493,7 @@ def attachment_inline(request: HttpRequest, application_id: int, attachment_id: 
     only to those who may see the application."""
     _get(request, application_id)
     attachment = application_selectors.attachment_get(request.user, application_id, attachment_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=False, filename=download_name(attachment),
+    response = FileResponse(open_stored(attachment.file), as_attachment=False, filename=download_name(attachment),
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

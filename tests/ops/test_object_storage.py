@@ -203,3 +203,20 @@ def test_it_exports_from_one_bucket_and_restores_into_another_byte_for_byte(
     with pytest.raises(backup.BackupError, match="not empty"):  # again: nothing is written twice
         backup.import_data(archive)
     assert objects((client_, target)) == before
+
+
+def test_it_answers_503_not_half_a_file_when_the_store_cannot_be_read(client, alice, park, bucket):
+    app = submitted(alice)
+    determination = review_services.application_approve(application_id=app.pk, reviewer=park).determination
+    client_, name = bucket
+    for key in list(objects(bucket)):
+        client_.delete_object(Bucket=name, Key=key)
+    client_.delete_bucket(Bucket=name)
+    token = Token.objects.create(user=alice).key
+    attachment = Attachment.objects.filter(application=app).first()
+    for url in (f"/api/v1/applications/{app.pk}/determination.pdf",
+                f"/api/v1/applications/{app.pk}/attachments/{attachment.pk}"):
+        r = client.get(url, HTTP_AUTHORIZATION=f"Token {token}")
+        assert r.status_code == 503 and r["Content-Type"] == "application/problem+json", url
+    r = client.get(f"/api/v1/verify/{determination.verification_code}")
+    assert r.status_code == 503 and r["Content-Type"] == "application/problem+json"

@@ -96,6 +96,15 @@ def credit_code(first17: str) -> str:
     return first17 + CREDIT_CHARS[(31 - total % 31) % 31]
 
 
+def accounts(enterprises: int) -> list[dict]:
+    """`enterprises` enterprise accounts, then one reviewer per jurisdiction of JURISDICTIONS."""
+    spec = [{"username": f"load_ent{i}", "password": PASSWORD, "role": "enterprise",
+             "credit_code": credit_code(f"91630202MA7L{i:05d}"), "enterprise_name": f"海东负载测试企业{i}有限公司",
+             "email": f"ent{i}@example.com"} for i in range(enterprises)]
+    return spec + [{"username": f"load_rev_{j}", "password": PASSWORD, "role": "reviewer", "jurisdiction": j}
+                   for j, _, _ in JURISDICTIONS]
+
+
 def eligibility_cases() -> list[bytes]:
     """Valid requests (HTTP 200), differing in amount, tier and payer."""
     cases = []
@@ -558,11 +567,7 @@ class ClusterStack(Stack):
 def cluster_main(args) -> int:
     stacks = [ClusterStack(args.pg, args.workers, args.keep, nodes) for nodes in (1, 2)]
     n_enterprises = args.mix_clients - args.reviewers
-    spec = [{"username": f"load_ent{i}", "password": PASSWORD, "role": "enterprise",
-             "credit_code": credit_code(f"91630202MA7L{i:05d}"), "enterprise_name": f"海东负载测试企业{i}有限公司",
-             "email": f"ent{i}@example.com"} for i in range(n_enterprises)]
-    spec += [{"username": f"load_rev_{j}", "password": PASSWORD, "role": "reviewer", "jurisdiction": j}
-             for j, _, _ in JURISDICTIONS]
+    spec = accounts(n_enterprises)
     try:
         for stack in stacks:
             stack.start()
@@ -667,11 +672,7 @@ def main() -> int:
         t = time.perf_counter()
         stack.create_database()
         n_enterprises = args.mix_clients - args.reviewers
-        spec = [{"username": f"load_ent{i}", "password": PASSWORD, "role": "enterprise",
-                 "credit_code": credit_code(f"91630202MA7L{i:05d}"), "enterprise_name": f"海东负载测试企业{i}有限公司",
-                 "email": f"ent{i}@example.com"} for i in range(n_enterprises)]
-        spec += [{"username": f"load_rev_{j}", "password": PASSWORD, "role": "reviewer", "jurisdiction": j}
-                 for j, _, _ in JURISDICTIONS]
+        spec = accounts(n_enterprises)
         stack.create_accounts(spec)
         stack.start()
         SERVER.append(stack)

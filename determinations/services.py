@@ -10,6 +10,7 @@ case, only for storing the file and the row, and numbers stay gapless (issue 14)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 
@@ -91,7 +92,8 @@ def determination_issue(*, application: Application, evaluation: Evaluation, dec
         audit.record(action="determination", obj=determination, actor=actor, application=application,
                      note_code="determination_issued", note_params={"number": determination.number})
     except Exception:
-        determination.pdf.delete(save=False)  # no row, no file
+        with contextlib.suppress(OSError):  # the original error is the one to raise
+            determination.pdf.delete(save=False)  # no row, no file
         raise
     return determination
 

@@ -6,6 +6,7 @@ Refusals are domain errors (kernel.errors): `Invalid` names each bad field, `Not
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 from pathlib import PurePosixPath
@@ -238,7 +239,8 @@ def attachment_add(*, application_id: int, user: User, kind: str, upload: Upload
                      note_code="attachment_replaced" if replaced else "attachment_added",
                      note_params={"kind": kind, "name": attachment.original_name, "sha256": attachment.sha256})
     except Exception:
-        attachment.file.delete(save=False)  # no row, no file
+        with contextlib.suppress(OSError):  # the original error is the one to raise
+            attachment.file.delete(save=False)  # no row, no file
         raise
     application.updated_at = now
     application.save(update_fields=["updated_at"])

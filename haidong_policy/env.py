@@ -69,14 +69,16 @@ def get_media_storage(name: str) -> dict:
     endpoint = query.get("endpoint", "")
     problem = (
         "expected s3://bucket?endpoint=https://…&region=…" if url.scheme != "s3" or not url.hostname
-        else "put credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, not in the URL" if url.username
+        else "put credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, not in the URL"
+        if url.username is not None or url.password is not None
         else f"unknown parameter {unknown[0]!r} (endpoint, region, addressing)" if unknown
         else "endpoint must be an http(s):// address" if not re.match(r"^https?://[^/?#]+/?$", endpoint)
         else "addressing must be path or virtual" if query.get("addressing", "virtual") not in ("path", "virtual")
         else ""
     )
     if problem:
-        raise ImproperlyConfigured(f"{name}={raw!r}: {problem}")
+        shown = "(not shown: it holds credentials)" if "@" in url.netloc else repr(raw)
+        raise ImproperlyConfigured(f"{name}={shown}: {problem}")
     return {"BACKEND": "kernel.objectstorage.ConfirmedS3Storage", "OPTIONS": {
         "bucket_name": url.hostname, "location": url.path.strip("/"), "endpoint_url": query["endpoint"].rstrip("/"),
         "region_name": query.get("region") or None, "addressing_style": query.get("addressing", "virtual")}}

@@ -316,6 +316,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 # A request that queues a job never waits long for a broker that is down (jobs.queue.enqueue records
 # the job as failed instead, for the operators; the periodic sweeps pick up unsent mail and screening).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # nothing reads results: tasks write what they do to the database
 CELERY_TIMEZONE = TIME_ZONE

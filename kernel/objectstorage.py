@@ -20,10 +20,11 @@ class ConfirmedS3Storage(S3Storage):
 
     def __init__(self, **settings):
         settings = {
-            "file_overwrite": False, "default_acl": None, "querystring_auth": True, "signature_version": "s3v4",
+            "file_overwrite": False, "default_acl": None, "querystring_auth": True,
             # A download is read from the store into a temporary file, spilled to disk beyond this size.
             "max_memory_size": 2_621_440,
             "client_config": Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"},
+                                    signature_version="s3v4",
                                     s3={"addressing_style": settings.get("addressing_style") or "virtual"}),
             **settings,
         }
@@ -37,8 +38,8 @@ class ConfirmedS3Storage(S3Storage):
 
     def _save(self, name, content):
         size = content.size
-        name = super()._save(name, content)
-        try:
+        try:  # from the PUT on: its answer may be lost after the store kept the object
+            name = super()._save(name, content)
             stored = self.stored_size(name)
             if stored != size:
                 raise OSError(f"object store: {name} holds {stored} bytes, {size} were written")

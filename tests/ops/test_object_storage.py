@@ -66,6 +66,7 @@ def submitted(user) -> Application:
     ("s3://bucket", "endpoint must be an http(s):// address"),
     ("s3://bucket?endpoint=ftp://x", "endpoint must be an http(s):// address"),
     ("s3://key:secret@bucket?endpoint=https://oss.example.com", "credentials"),
+    ("s3://:secret@bucket?endpoint=https://oss.example.com", "credentials"),
     ("s3://bucket?endpoint=https://oss.example.com&colour=blue", "unknown parameter 'colour'"),
     ("s3://bucket?endpoint=https://oss.example.com&addressing=sideways", "addressing must be path or virtual"),
 ])
@@ -73,7 +74,7 @@ def test_it_refuses_a_media_storage_url_it_cannot_use_and_names_the_variable(mon
     monkeypatch.setenv("MEDIA_STORAGE_URL", url)
     with pytest.raises(ImproperlyConfigured, match="MEDIA_STORAGE_URL") as error:
         env.get_media_storage("MEDIA_STORAGE_URL")
-    assert problem in str(error.value)
+    assert problem in str(error.value) and "secret" not in str(error.value)
 
 
 def test_it_reads_bucket_prefix_endpoint_and_region_from_the_url(monkeypatch):
@@ -140,11 +141,10 @@ def test_it_removes_an_object_whose_size_it_cannot_confirm_and_keeps_no_row(alic
     from kernel.errors import Unavailable
 
     app = draft(alice)
-    # The store answers for a shorter object than was sent.
-    monkeypatch.setattr("kernel.objectstorage.ConfirmedS3Storage.stored_size", lambda self, name: 3)
-    with pytest.raises(Unavailable):
-        services.attachment_add(application_id=app.pk, user=alice, kind="business_license", upload=upload())
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # the store answers for a shorter object than was sent
+        patched.setattr("kernel.objectstorage.ConfirmedS3Storage.stored_size", lambda self, name: 3)
+        with pytest.raises(Unavailable):
+            services.attachment_add(application_id=app.pk, user=alice, kind="business_license", upload=upload())
     assert not Attachment.objects.exists()
     assert objects(bucket) == {}
 
@@ -220,3 +220,24 @@ def test_it_answers_503_not_half_a_file_when_the_store_cannot_be_read(client, al
         assert r.status_code == 503 and r["Content-Type"] == "application/problem+json", url
     r = client.get(f"/api/v1/verify/{determination.verification_code}")
     assert r.status_code == 503 and r["Content-Type"] == "application/problem+json"
+
+
+def test_it_removes_an_object_whose_put_answer_was_lost(alice, bucket, monkeypatch):
+    from botocore.exceptions import ReadTimeoutError
+    from storages.backends.s3 import S3Storage
+
+    from kernel.errors import Unavailable
+
+    app = draft(alice)
+    put = S3Storage._save
+
+    def stored_then_lost(self, name, content):
+        put(self, name, content)  # the store keeps the object, its answer never arrives
+        raise ReadTimeoutError(endpoint_url="http://store")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(S3Storage, "_save", stored_then_lost)
+        with pytest.raises(Unavailable):
+            services.attachment_add(application_id=app.pk, user=alice, kind="business_license", upload=upload())
+    assert not Attachment.objects.exists()
+    assert objects(bucket) == {}

@@ -554,7 +554,7 @@ class ClusterStack(Stack):
 
     def cpu_seconds(self) -> float:
         """CPU time used by nginx, the nodes and the worker (their process groups)."""
-        groups = {int(p.read_text()) for p in self.dir.glob("*.pid")}
+        groups = {int(p.read_text().split()[0]) for p in self.dir.glob("*.pid")}  # the PID, then its start time
         total = 0
         for stat in Path("/proc").glob("[0-9]*/stat"):
             with contextlib.suppress(OSError, ValueError, IndexError):

@@ -21,6 +21,7 @@ import datetime as dt
 import http.client
 import ipaddress
 import os
+import re
 import secrets
 import signal
 import ssl
@@ -34,8 +35,6 @@ BIN = Path(sys.executable).parent
 DIR = Path(os.environ.get("CLUSTER_DIR") or ROOT / "var" / "cluster").resolve()
 TEMPLATE = ROOT / "deploy" / "nginx" / "haidong.conf"
 HOST = "127.0.0.1"
-# What each PID file must still be (its command line) before it is signalled: never a reused PID.
-PROGRAMS = {"nginx": "nginx", "node": "gunicorn", "worker": "celery"}
 
 
 def say(line: str) -> None:
@@ -58,15 +57,15 @@ def settings_env() -> dict[str, str]:
         "FORWARDED_ALLOW_IPS": HOST,
         "PYTHONUNBUFFERED": "1",
     }
-    if not os.environ.get("MEDIA_STORAGE_URL"):
-        env["MEDIA_ROOT"] = str(DIR / "media")  # one folder, shared by both nodes
+    # One folder, shared by both nodes (with MEDIA_STORAGE_URL it stays empty: files go to the bucket).
+    env["MEDIA_ROOT"] = str(DIR / "media")
     if not (os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_BACKEND")):
         # No SMTP server on loopback: mail is written as files the worker sends (var/cluster/mail).
         env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
         env["EMAIL_FILE_PATH"] = str(DIR / "mail")
     if not env["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
         sys.exit(f"make cluster needs PostgreSQL (two nodes over one SQLite file are not a cluster): "
-                 f"DATABASE_URL={env['DATABASE_URL']}")
+                 f"DATABASE_URL={masked(env['DATABASE_URL'])}")
     return env
 
 
@@ -74,9 +73,20 @@ def secret_key() -> str:
     """One key for every node (sessions and tokens signed on one node are read on the other)."""
     path = DIR / "secret-key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(50).encode())
     return path.read_text().strip()
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """A file only this user may read, from its first byte."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+
+
+def masked(url: str) -> str:
+    """A URL as it may be printed: without a password."""
+    return re.sub(r"(//[^/:@]*):[^@/]*@", r"\1:***@", url)
 
 
 def node_ports() -> list[int]:
@@ -112,9 +122,8 @@ def tls_certificate() -> tuple[Path, Path]:
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .sign(private, hashes.SHA256())
     )
-    key.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    key.chmod(0o600)
+    write_private(key, private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()))
     cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return cert, key
 
@@ -173,13 +182,14 @@ def nginx_binary() -> str:
 def ensure_database(url: str) -> None:
     import dj_database_url
     import psycopg
+    from psycopg import sql
 
     db = dj_database_url.parse(url)
     admin = {"host": db["HOST"] or HOST, "port": db["PORT"] or 5432, "user": db["USER"] or "postgres",
              "password": db["PASSWORD"] or None}
     with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
             say(f"created database {db['NAME']}")
 
 
@@ -193,31 +203,49 @@ def spawn(name: str, argv: list[str], env: dict) -> int:
     with open(DIR / "log" / f"{name}.log", "ab") as log:
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
-    (DIR / f"{name}.pid").write_text(f"{proc.pid}\n")
+    # The PID, then the process's start time: a PID the system has since given to another process
+    # is never signalled.
+    (DIR / f"{name}.pid").write_text(f"{proc.pid}\n{started_at(proc.pid)}\n")
     return proc.pid
 
 
-def alive(pid: int, program: str) -> bool:
+def started_at(pid: int) -> str:
+    """The process's start time in clock ticks since boot (/proc/<pid>/stat field 22); '' if gone."""
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def alive(pid: int, start: str) -> bool:
+    """Still the process that was started (same PID and start time), and not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except (OSError, IndexError):
         return False
-    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
-    return program in cmdline and state != "Z"
+    return state != "Z" and started_at(pid) == start
 
 
-def started() -> list[tuple[str, int]]:
-    """(name, pid) from the PID files, nginx first (stop taking requests), the worker last."""
+def group_of(leader: int) -> list[tuple[int, str]]:
+    """(pid, start time) of every process in the leader's process group (start_new_session)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[-1].split()
+            if int(fields[2]) == leader:
+                members.append((int(stat.parent.name), fields[19]))
+    return members
+
+
+def started() -> list[tuple[str, int, str]]:
+    """(name, pid, start time) from the PID files, nginx first (stop taking requests), the worker last."""
     order = lambda p: (0 if p.stem == "nginx" else 2 if p.stem == "worker" else 1, p.stem)  # noqa: E731
     found = []
     for path in sorted(DIR.glob("*.pid"), key=order):
         with contextlib.suppress(ValueError, OSError):
-            found.append((path.stem, int(path.read_text().strip())))
+            pid, _, start = path.read_text().strip().partition("\n")
+            found.append((path.stem, int(pid), start.strip()))
     return found
-
-
-def program_of(name: str) -> str:
-    return PROGRAMS["node" if name.startswith("node-") else name]
 
 
 def ready(url: str, *, tls: ssl.SSLContext | None = None) -> bool:
@@ -232,10 +260,10 @@ def ready(url: str, *, tls: ssl.SSLContext | None = None) -> bool:
         return False
 
 
-def wait_ready(what: str, url: str, pid: int, program: str, *, tls=None, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
+def wait_ready(what: str, url: str, pid: int, *, tls=None, seconds: float = 60) -> None:
+    deadline, start = time.monotonic() + seconds, started_at(pid)
     while not ready(url, tls=tls):
-        if not alive(pid, program):
+        if not alive(pid, start):
             raise RuntimeError(f"{what} exited: see {DIR / 'log'}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"{what} not ready at {url} within {seconds:.0f} s: see {DIR / 'log'}")
@@ -243,11 +271,13 @@ def wait_ready(what: str, url: str, pid: int, program: str, *, tls=None, seconds
 
 
 def start() -> int:
-    running = [(n, p) for n, p in started() if alive(p, program_of(n))]
+    running = [(n, p) for n, p, start in started() if alive(p, start)]
     if running:
         say(f"the cluster is already running ({', '.join(f'{n} {p}' for n, p in running)}): make cluster-stop")
         return 1
-    (DIR / "log").mkdir(parents=True, exist_ok=True)
+    DIR.mkdir(parents=True, exist_ok=True)
+    DIR.chmod(0o700)  # the secret key, the TLS key, the logs and the mail (password-reset links)
+    (DIR / "log").mkdir(exist_ok=True)
     (DIR / "url").unlink(missing_ok=True)
     port, ports = int(os.environ.get("CLUSTER_PORT", "8443")), node_ports()
     workers = os.environ.get("CLUSTER_WORKERS", "2")
@@ -274,9 +304,9 @@ def start() -> int:
                                           "--schedule", str(DIR / "celerybeat-schedule")], env)
         pids["nginx"] = spawn("nginx", [nginx, "-p", str(DIR / "nginx"), "-c", str(conf), "-e", errors], env)
         for number, node_port in enumerate(ports, start=1):
-            wait_ready(f"node-{number}", f"http://{HOST}:{node_port}", pids[f"node-{number}"], "gunicorn")
+            wait_ready(f"node-{number}", f"http://{HOST}:{node_port}", pids[f"node-{number}"])
         url = f"https://{HOST}:{port}"
-        wait_ready("nginx", url, pids["nginx"], "nginx", tls=ssl.create_default_context(cafile=str(cert)))
+        wait_ready("nginx", url, pids["nginx"], tls=ssl.create_default_context(cafile=str(cert)))
     except (RuntimeError, OSError) as exc:
         say(f"make cluster failed: {exc}")
         stop()
@@ -288,7 +318,7 @@ def start() -> int:
     say(f"  worker  pid {pids['worker']:<8} celery worker with beat")
     say(f"  nginx   pid {pids['nginx']:<8} balancing {len(ports)} node(s)")
     media = os.environ.get("MEDIA_STORAGE_URL") or env["MEDIA_ROOT"]
-    say(f"  database {env['DATABASE_URL']}  redis {env['REDIS_URL']}  media {media}")
+    say(f"  database {masked(env['DATABASE_URL'])}  redis {masked(env['REDIS_URL'])}  media {masked(media)}")
     say(f"written: {DIR / 'url'}, {', '.join(str(DIR / f'{n}.pid') for n in pids)}; logs in {DIR / 'log'}")
     say("stop: make cluster-stop")
     return 0
@@ -299,14 +329,18 @@ def stop() -> int:
     then the nodes (gunicorn's graceful stop), then the worker (warm shutdown: tasks finish or go
     back to the queue); whatever is left of a group after 30 s is killed."""
     stopped = []
-    for name, pid in started():
-        if alive(pid, program_of(name)):
-            os.kill(pid, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
+    for name, pid, start in started():
+        if alive(pid, start):
+            group = group_of(pid)  # the process and those it started (a node's workers), as they are now
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
             deadline = time.monotonic() + 30
-            while alive(pid, program_of(name)) and time.monotonic() < deadline:
+            while any(alive(p, s) for p, s in group) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)  # anything of that group still there (workers of a node)
+            for member, member_start in group:  # whatever is left after 30 s
+                if alive(member, member_start):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(member, signal.SIGKILL)
             stopped.append(f"{name} (pid {pid})")
         (DIR / f"{name}.pid").unlink(missing_ok=True)
     (DIR / "url").unlink(missing_ok=True)

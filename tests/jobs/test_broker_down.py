@@ -31,3 +31,25 @@ def test_it_answers_and_records_the_job_when_the_broker_is_unreachable(client, a
     failure = JobFailure.objects.get()
     assert failure.task == "matching.tasks.screen_enterprise" and failure.arguments == [alice.enterprise.pk, {}]
     assert failure.error.startswith("not queued, the broker is unreachable")
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery app pointed at a closed port: a real connection refused, as with Redis down."""
+    from haidong_policy.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    app._pool, app.amqp._producer_pool = None, None
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    app._pool, app.amqp._producer_pool = None, None
+
+
+def test_it_records_a_job_the_real_broker_connection_refused(broker_down):
+    from jobs.queue import enqueue
+
+    enqueue(tasks.screen_enterprise, 12345)  # outside a transaction: published at once
+    failure = JobFailure.objects.get()
+    assert failure.task == "matching.tasks.screen_enterprise" and failure.arguments == [12345, {}]
+    assert "OperationalError" in failure.error and "127.0.0.1:1" in failure.error  # kombu's own, not a mock

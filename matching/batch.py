@@ -1,6 +1,7 @@
-"""Screening many profiles (nightly, `manage.py screen`): chunks of profiles, each read, evaluated
-and written in one transaction holding the chunk's profile locks; `jobs` processes at once. Only
-what changed is written (a screening equal to the stored one writes nothing)."""
+"""Screening many profiles (nightly, `manage.py screen`): chunks of profiles, each read and evaluated
+without locks; the profiles whose screening changed are then locked, checked again (consent still in
+force, facts as evaluated) and written in the same transaction; `jobs` processes at once. Only what
+changed is written or locked: a night when nothing changed writes nothing, not even row locks."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from measures.version import RULES_VERSION
 
 CHUNK = 500
 STORED = ("id", "profile_id", "project", "project_name", "matches", "rules_version", "jurisdiction")
+COMPARED = ("profile_id", "project", "matches", "rules_version", "project_name", "jurisdiction")
 
 
 def consenting() -> Q:
@@ -35,8 +37,9 @@ def stale_profile_ids() -> list[int]:
 
 def screen_chunk(profile_ids: list[int], today: dt.date) -> tuple[int, int]:
     """(profiles screened, messages written) for these profiles; those without a consent in force
-    when their lock is taken are skipped. Rows are read as values, not models: most nights nothing
-    changes, and then reading is all the work besides the evaluation."""
+    are skipped, also when it is withdrawn during the run (checked again under the profile's lock
+    before anything is written). Rows are read as values, not models: most nights nothing changes,
+    and then reading is all the work besides the evaluation."""
     if not profile_ids:
         return 0, 0
     wanted = set(profile_ids)
@@ -45,19 +48,37 @@ def screen_chunk(profile_ids: list[int], today: dt.date) -> tuple[int, int]:
     # more than the rows); a sparse list (the profiles screened with older rules) by its keys.
     dense = high - low < 2 * len(wanted)
     keys = Q(pk__gte=low, pk__lte=high) if dense else Q(pk__in=wanted)
+    by_profile = Q(profile_id__gte=low, profile_id__lte=high) if dense else Q(profile_id__in=wanted)
     with transaction.atomic():
-        profiles = [row for row in Profile.objects.select_for_update().filter(consenting(), keys)
-                    .order_by("pk").values_list("pk", "enterprise_id", "facts") if row[0] in wanted]
+        profiles = [row for row in Profile.objects.filter(consenting(), keys).order_by("pk")
+                    .values_list("pk", "enterprise_id", "facts") if row[0] in wanted]
         codes = [p.get("code") or "" for _pk, _e, facts in profiles for p in facts.get("projects") or []]
         granted = services.granted_codes(codes)
-        stored: dict[int, dict[str, Screening]] = {}
-        by_profile = Q(profile_id__gte=low, profile_id__lte=high) if dense else Q(profile_id__in=wanted)
-        for row in Screening.objects.filter(by_profile).only(*STORED):
-            if row.profile_id in wanted:
-                stored.setdefault(row.profile_id, {})[row.project] = row
-        plans = [(enterprise_id, services.plan(stored.get(pk, {}), pk, today, screening.screen(facts, today, granted)))
-                 for pk, enterprise_id, facts in profiles]
-        return len(profiles), services.apply(plans)
+        stored: dict[int, dict[str, tuple]] = {}
+        for profile_id, project, *compared in Screening.objects.filter(by_profile).values_list(*COMPARED):
+            if profile_id in wanted:
+                stored.setdefault(profile_id, {})[project] = tuple(compared)
+        found = {pk: (enterprise_id, facts, screening.screen(facts, today, granted))
+                 for pk, enterprise_id, facts in profiles}
+        changed = sorted(pk for pk, (_e, _f, result) in found.items()
+                         if not services.unchanged(stored.get(pk, {}), result))
+        return len(profiles), _write(changed, found, today)
+
+
+def _write(changed: list[int], found: dict[int, tuple], today: dt.date) -> int:
+    """Lock the changed profiles, keep those still consenting with the facts that were evaluated (a
+    profile saved meanwhile is screened again by its own job), and write their plans against the
+    screenings stored now; the number of messages written."""
+    if not changed:
+        return 0
+    locked = dict(Profile.objects.select_for_update().filter(consenting(), pk__in=changed).order_by("pk")
+                  .values_list("pk", "facts"))
+    current = [pk for pk in changed if pk in locked and locked[pk] == found[pk][1]]
+    stored: dict[int, dict[str, Screening]] = {}
+    for row in Screening.objects.filter(profile_id__in=current).only(*STORED):
+        stored.setdefault(row.profile_id, {})[row.project] = row
+    plans = [(found[pk][0], services.plan(stored.get(pk, {}), pk, today, found[pk][2])) for pk in current]
+    return services.apply(plans)
 
 
 def consenting_ids() -> list[int]:

@@ -208,6 +208,13 @@ def _project_codes(facts: dict) -> list[str]:
     return [p.get("code") or "" for p in facts.get("projects") or []]
 
 
+def unchanged(stored: dict[str, tuple], found: list[tuple]) -> bool:
+    """Whether a screening `found` equals the stored one ({project: (matches, rules_version,
+    project_name, jurisdiction)}): then `plan` would change nothing."""
+    return len(stored) == len(found) and all(
+        stored.get(key) == (matched, RULES_VERSION, name, jurisdiction) for key, name, matched, jurisdiction in found)
+
+
 def plan(stored: dict[str, Screening], profile_id: int, today: dt.date, found: list[tuple]):
     """What a screening changes: (rows to create, rows to update, ids to delete, news to tell). A
     result equal to the stored one changes nothing (running a screening twice writes nothing)."""

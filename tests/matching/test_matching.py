@@ -272,6 +272,41 @@ def test_it_screens_only_the_profiles_of_a_chunk_whether_their_keys_are_a_run_or
     assert batch.screen_chunk([], today) == (0, 0)
 
 
+def test_it_writes_nothing_for_a_profile_whose_consent_is_withdrawn_or_facts_saved_during_the_run(
+        alice, monkeypatch):
+    other = other_enterprise()
+    for user in (alice, other):
+        services.profile_update(user=user, patch=profile(PROJECT))
+        services.consent_give(user=user)
+    write = batch._write
+
+    def meanwhile(changed, found, today):  # between the reading and the locking
+        services.consent_withdraw(user=alice)
+        services.profile_update(user=other, patch={"circumstances": {"needs_land": True}})
+        return write(changed, found, today)
+
+    monkeypatch.setattr(batch, "_write", meanwhile)
+    assert batch.screen_chunk(batch.consenting_ids(), dt.date(2025, 3, 1)) == (2, 0)
+    assert not Screening.objects.exists() and not Message.objects.filter(kind="match").exists()
+    monkeypatch.undo()
+    assert batch.screen_chunk(batch.consenting_ids(), dt.date(2025, 3, 1)) == (1, 1)  # the saved facts
+    assert matches_of(other, PROJECT["code"])["4"]["status"] == "eligible"
+
+
+def test_it_takes_no_lock_and_writes_nothing_when_nothing_changed(alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    services.consent_give(user=alice)
+    ids = batch.consenting_ids()
+    assert batch.screen_chunk(ids, dt.date(2025, 3, 1)) == (1, 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert batch.screen_chunk(ids, dt.date(2025, 3, 2)) == (1, 0)
+    sql = [q["sql"].upper() for q in queries]  # FOR UPDATE: PostgreSQL only (SQLite has no row locks)
+    assert not [q for q in sql if "FOR UPDATE" in q or q.startswith(("INSERT", "UPDATE", "DELETE"))], sql
+
+
 @pytest.mark.parametrize(("patch", "field"), [
     ({"projects": {}}, "projects"), ({"projects": ""}, "projects"), ({"projects": 0}, "projects"),
     ({"projects": False}, "projects"), ({"projects": [None]}, "projects.0"), ({"projects": [PROJECT, 7]}, "projects.1"),

@@ -533,7 +533,7 @@ class ClusterStack(Stack):
         }
 
     def create_database(self) -> None:
-        self.created = True  # scripts/cluster.py creates and migrates it
+        """scripts/cluster.py creates and migrates it (start)."""
 
     def create_accounts(self, spec: list[dict]) -> None:
         env, self.env = self.env, {**self.env, "DJANGO_SETTINGS_MODULE": "haidong_policy.settings", "DEBUG": "true"}
@@ -543,6 +543,7 @@ class ClusterStack(Stack):
             self.env = env
 
     def start(self) -> None:
+        self.created = True  # scripts/cluster.py creates the database: close() drops it
         done = subprocess.run([sys.executable, "scripts/cluster.py", "start"], cwd=ROOT, env=self.env,
                               capture_output=True, text=True)
         if done.returncode:

@@ -258,6 +258,13 @@ class Recorder:
     approved: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (number, sha256), answered 2xx
     errors: Counter = field(default_factory=Counter)
 
+    def merge(self, other: Recorder) -> None:
+        """Take in what another recorder saw (one slice of an interleaved phase)."""
+        self.samples += other.samples
+        self.errors += other.errors
+        self.submitted += other.submitted
+        self.approved.update(other.approved)
+
     def add(self, op: str, status: int, seconds: float, expected: int, detail: str = "") -> bool:
         ok = status == expected
         with self.lock:
@@ -361,8 +368,7 @@ def interleaved(port: int, bodies: list[bytes], clients: int, seconds: float, ro
         for name in (list(paths) if r % 2 == 0 else list(paths)[::-1]):
             rec, wall = hammer(port, paths[name], bodies, clients, seconds / rounds, name)
             total, walls = done[name]
-            total.samples += rec.samples
-            total.errors += rec.errors
+            total.merge(rec)
             done[name] = (total, walls + wall)
     return done
 
@@ -585,24 +591,18 @@ def cluster_main(args) -> int:
         for s in stacks:  # warm every worker's code paths, the PDF rendering too
             hammer(s.port, "/api/v1/eligibility", bodies, 4 * s.nodes, 1.0, "warm-up")
             mix(s.port, tokens[s.nodes][0][:2], tokens[s.nodes][1], 2, 2.0, "warm-up")
-        done = {(s.nodes, phase): (Recorder(), 0.0) for s in stacks for phase in ("eligibility", "mix")}
+        done = {(s.nodes, phase): [Recorder(), 0.0] for s in stacks for phase in ("eligibility", "mix")}
         for r in range(args.rounds):
             for s in (stacks if r % 2 == 0 else stacks[::-1]):
                 SERVER[:] = [s]  # the CPU the phase took is this cluster's
                 rec, wall = hammer(s.port, "/api/v1/eligibility", bodies, args.clients, args.seconds / args.rounds,
                                    f"{s.nodes} eligibility")
-                total, walls = done[(s.nodes, "eligibility")]
-                total.samples += rec.samples
-                total.errors += rec.errors
-                done[(s.nodes, "eligibility")] = (total, walls + wall)
+                done[(s.nodes, "eligibility")][0].merge(rec)
+                done[(s.nodes, "eligibility")][1] += wall
                 rec, wall, _ = mix(s.port, *tokens[s.nodes], args.reviewers, args.seconds / args.rounds,
                                    f"{s.nodes} mix")
-                total, walls = done[(s.nodes, "mix")]
-                total.samples += rec.samples
-                total.errors += rec.errors
-                total.submitted += rec.submitted
-                total.approved.update(rec.approved)
-                done[(s.nodes, "mix")] = (total, walls + wall)
+                done[(s.nodes, "mix")][0].merge(rec)
+                done[(s.nodes, "mix")][1] += wall
         for s in stacks:
             s.stop()
         rows = []

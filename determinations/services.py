@@ -10,7 +10,6 @@ case, only for storing the file and the row, and numbers stay gapless (issue 14)
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 
@@ -24,7 +23,7 @@ from applications.models import Application, Decision, Determination, Evaluation
 from audit import services as audit
 from determinations.pdf import render_pdf
 from kernel.errors import Unavailable
-from kernel.storage import STORE_UNAVAILABLE
+from kernel.storage import STORE_UNAVAILABLE, discard_stored
 from measures.outcome import Status
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -92,8 +91,7 @@ def determination_issue(*, application: Application, evaluation: Evaluation, dec
         audit.record(action="determination", obj=determination, actor=actor, application=application,
                      note_code="determination_issued", note_params={"number": determination.number})
     except Exception:
-        with contextlib.suppress(OSError):  # the original error is the one to raise
-            determination.pdf.delete(save=False)  # no row, no file
+        discard_stored(determination.pdf)
         raise
     return determination
 

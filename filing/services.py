@@ -6,7 +6,6 @@ Refusals are domain errors (kernel.errors): `Invalid` names each bad field, `Not
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
 from pathlib import PurePosixPath
@@ -24,7 +23,7 @@ from applications.evaluations import estimate, evaluate_application, freeze
 from applications.models import Application, Attachment, AttachmentKind, Evaluation, State, Transition
 from audit import services as audit
 from kernel.errors import Invalid, NotAllowed, Unavailable
-from kernel.storage import STORE_UNAVAILABLE
+from kernel.storage import STORE_UNAVAILABLE, discard_stored
 from measures import outcome, regions
 from measures.facts import Facts, FactsError, ProjectCategory, parse_facts
 
@@ -239,8 +238,7 @@ def attachment_add(*, application_id: int, user: User, kind: str, upload: Upload
                      note_code="attachment_replaced" if replaced else "attachment_added",
                      note_params={"kind": kind, "name": attachment.original_name, "sha256": attachment.sha256})
     except Exception:
-        with contextlib.suppress(OSError):  # the original error is the one to raise
-            attachment.file.delete(save=False)  # no row, no file
+        discard_stored(attachment.file)
         raise
     application.updated_at = now
     application.save(update_fields=["updated_at"])

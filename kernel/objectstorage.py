@@ -11,6 +11,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from storages.backends.s3 import S3Storage
 
 
+@contextlib.contextmanager
+def as_oserror():
+    """boto's errors as `OSError`, the one failure the services expect of any store."""
+    try:
+        yield
+    except (BotoCoreError, ClientError, Boto3Error) as exc:
+        raise OSError(f"object store: {type(exc).__name__}: {exc}") from exc
+
+
 class ConfirmedS3Storage(S3Storage):
     """S3-compatible object storage (Alibaba OSS, Tencent COS, Huawei OBS, MinIO) for the same
     promise: a name is written once (never overwritten), the upload is confirmed by reading the
@@ -31,10 +40,8 @@ class ConfirmedS3Storage(S3Storage):
         super().__init__(**settings)
 
     def save(self, name, content, max_length=None):
-        try:
+        with as_oserror():
             return super().save(name, content, max_length=max_length)
-        except (BotoCoreError, ClientError, Boto3Error) as exc:
-            raise OSError(f"object store: {type(exc).__name__}: {exc}") from exc
 
     def _save(self, name, content):
         size = content.size
@@ -50,13 +57,11 @@ class ConfirmedS3Storage(S3Storage):
         return name
 
     def _open(self, name, mode="rb"):
-        try:
+        with as_oserror():
             opened = super()._open(name, mode)
             if "r" in mode:
                 opened.file  # noqa: B018 - fetch now: a store that cannot be read fails here, not mid-response
             return opened
-        except (BotoCoreError, ClientError, Boto3Error) as exc:
-            raise OSError(f"object store: {type(exc).__name__}: {exc}") from exc
 
     def stored_size(self, name: str) -> int:
         """The size the store reports for an object (a HEAD request: strongly consistent on S3)."""
@@ -64,10 +69,8 @@ class ConfirmedS3Storage(S3Storage):
                                                        Key=self._normalize_name(name))["ContentLength"]
 
     def delete(self, name):
-        try:
+        with as_oserror():
             super().delete(name)
-        except (BotoCoreError, ClientError, Boto3Error) as exc:
-            raise OSError(f"object store: {type(exc).__name__}: {exc}") from exc
 
     def path(self, name):
         raise NotImplementedError("objects have no local path: read them with open()")

@@ -13,6 +13,8 @@ import uuid
 from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 
+from kernel.errors import Unavailable
+
 
 def STORE_UNAVAILABLE() -> str:
     return _("The document store cannot be written just now: nothing was saved. Please try again later.")
@@ -25,12 +27,17 @@ def STORE_UNREADABLE() -> str:
 def open_stored(field_file):
     """A stored file opened for reading, or `Unavailable` (503) when the store cannot be read now;
     on object storage the bytes are fetched here, before any response has begun."""
-    from kernel.errors import Unavailable
-
     try:
         return field_file.open("rb")
     except OSError:
         raise Unavailable(STORE_UNREADABLE()) from None
+
+
+def discard_stored(field_file) -> None:
+    """Remove a file whose row could not be written (no row, no file), keeping quiet if the store
+    fails too: the error to raise is the one that stopped the row."""
+    with contextlib.suppress(OSError):
+        field_file.delete(save=False)
 
 
 def fsync_directory(path: str) -> None:
@@ -67,4 +74,3 @@ class AtomicFileSystemStorage(FileSystemStorage):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         return name.replace("\\", "/")
-

@@ -64,12 +64,13 @@ def _evaluate(rule, ctx: Context, reads: dict[str, dt.date]) -> MeasureOutcome:
     outcome = rule.evaluate(ctx)
     if not reads:
         return outcome
-    return _copy(outcome, tuple(_use(name, valid_from) for name, valid_from in reads.items()), outcome.what_if)
+    return _copy(outcome, _uses(tuple(reads.items())), outcome.what_if)
 
 
 @lru_cache(maxsize=1024)
-def _use(name: str, valid_from: dt.date) -> ParameterUse:
-    return ParameterUse(name, valid_from)  # a handful of (parameter, date) pairs: made once each
+def _uses(reads: tuple[tuple[str, dt.date], ...]) -> tuple[ParameterUse, ...]:
+    """A rule's few sets of (parameter, date) pairs: each made once."""
+    return tuple(ParameterUse(name, valid_from) for name, valid_from in reads)
 
 
 def _copy(o: MeasureOutcome, parameters: tuple[ParameterUse, ...], what_if: tuple) -> MeasureOutcome:

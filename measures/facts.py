@@ -7,6 +7,7 @@ A value that is present but wrong is a validation error naming its dotted path.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -75,6 +76,7 @@ class ModelTraining(StrEnum):
 
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_VALUES = {c: i for i, c in enumerate(CREDIT_CODE_CHARS)}
 # re.ASCII: `\d` must not match full-width or other Unicode digits.
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
 PROJECT_CODE_RE = re.compile(r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$", re.ASCII)
@@ -88,7 +90,12 @@ DECIMAL_RE = re.compile(r"^\d+\.\d+$", re.ASCII)
 
 def credit_code_check_char(first17: str) -> str:
     """GB 32100-2015 check character for the first 17 characters of a credit code."""
-    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    try:
+        if len(first17) != len(CREDIT_CODE_WEIGHTS):
+            raise KeyError(first17)
+        total = sum(map(operator.mul, map(CREDIT_CODE_VALUES.__getitem__, first17), CREDIT_CODE_WEIGHTS))
+    except KeyError:
+        raise ValueError(f"not the first 17 characters of a credit code: {first17!r}") from None
     return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
 
 

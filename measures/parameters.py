@@ -11,7 +11,7 @@ import datetime as dt
 import tomllib
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +64,17 @@ _reads: ContextVar[dict[str, dt.date] | None] = ContextVar("parameter_reads", de
 
 
 def value(name: str, as_of: dt.date) -> Any:
-    valid_from, chosen = all_parameters()[name].entry(as_of)
+    valid_from, chosen = _entry(name, as_of)
     reads = _reads.get()
     if reads is not None:
         reads.setdefault(name, valid_from)
     return chosen
+
+
+@lru_cache(maxsize=4096)
+def _entry(name: str, as_of: dt.date) -> tuple[dt.date, Any]:
+    """`Parameter.entry`, found once per parameter and date (every evaluation reads a dozen)."""
+    return all_parameters()[name].entry(as_of)
 
 
 def note(name: str, as_of: dt.date) -> None:

@@ -310,3 +310,9 @@ def test_it_can_produce_every_check_character() -> None:
     seen = {credit_code_check_char(f"9163020200000{n:04d}") for n in range(200)}
     assert seen == set(CREDIT_CODE_CHARS)
     assert valid_code("91630202MA7ABCDE1") == "91630202MA7ABCDE1Y"
+
+
+@pytest.mark.parametrize("first17", ["91630202MA7ABCDE", "91630202MA7ABCDE12", "91630202MA7ABCDEI", ""])
+def test_it_refuses_to_compute_a_check_character_for_what_is_not_17_code_characters(first17: str) -> None:
+    with pytest.raises(ValueError, match="first 17 characters"):
+        credit_code_check_char(first17)

@@ -5,21 +5,27 @@ changed is written or locked: a night when nothing changed writes nothing, not e
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import multiprocessing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+import orjson
 from django.db import connections, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from matching import screening, services
 from matching.models import Consent, Profile, Screening
 from measures.version import RULES_VERSION
 
-CHUNK = 500
+# Profiles a process (or a Celery job) reads, evaluates and writes at once: a night ran ≈17% faster
+# in chunks of 2,000 than of 500 (bench/screening.py).
+CHUNK = 2000
 STORED = ("id", "profile_id", "project", "project_name", "matches", "rules_version", "jurisdiction")
-COMPARED = ("profile_id", "project", "matches", "rules_version", "project_name", "jurisdiction")
+COMPARED = ("rules_version", "project_name", "jurisdiction")  # with the matches: `services.unchanged`
 
 
 def consenting() -> Q:
@@ -55,9 +61,12 @@ def screen_chunk(profile_ids: list[int], today: dt.date) -> tuple[int, int]:
         codes = [p.get("code") or "" for _pk, _e, facts in profiles for p in facts.get("projects") or []]
         granted = services.granted_codes(codes)
         stored: dict[int, dict[str, tuple]] = {}
-        for profile_id, project, *compared in Screening.objects.filter(by_profile).values_list(*COMPARED):
+        # The stored matches are ours (measure numbers, statuses, amounts as text): read as text and
+        # decoded by orjson, about twice as fast as the json module behind JSONField.
+        for profile_id, project, matches, *compared in (Screening.objects.filter(by_profile).values_list(
+                "profile_id", "project", Cast("matches", TextField()), *COMPARED)):
             if profile_id in wanted:
-                stored.setdefault(profile_id, {})[project] = tuple(compared)
+                stored.setdefault(profile_id, {})[project] = (orjson.loads(matches), *compared)
         found = {pk: (enterprise_id, facts, screening.screen(facts, today, granted))
                  for pk, enterprise_id, facts in profiles}
         changed = sorted(pk for pk, (_e, _f, result) in found.items()
@@ -100,17 +109,32 @@ def screen_profiles(profile_ids: list[int] | None = None, *, today: dt.date | No
     ids = profile_ids if profile_ids is not None else consenting_ids()
     work = [(chunk, today) for chunk in chunks(ids)]
     screened = told = 0
-    if jobs > 1 and len(work) > 1:
-        connections.close_all()  # each process opens its own connection
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for done, messages in pool.imap_unordered(_screen_chunk_args, work):
+    with frozen_heap():
+        if jobs > 1 and len(work) > 1:
+            connections.close_all()  # each process opens its own connection
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for done, messages in pool.imap_unordered(_screen_chunk_args, work):
+                    screened, told = screened + done, told + messages
+                    if progress:
+                        progress(screened, len(ids))
+        else:
+            for args in work:
+                done, messages = screen_chunk(*args)
                 screened, told = screened + done, told + messages
                 if progress:
                     progress(screened, len(ids))
-    else:
-        for args in work:
-            done, messages = screen_chunk(*args)
-            screened, told = screened + done, told + messages
-            if progress:
-                progress(screened, len(ids))
     return {"profiles": screened, "messages": told}
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """The objects alive now (Django, the rules, the caller's data) set aside from the garbage
+    collector for the run: its full collections, triggered again and again by the millions of
+    short-lived objects of the evaluations, then scan only those, and forked workers do not write
+    to (and so copy) the parent's pages (the `gc.freeze` documentation's advice before fork). The
+    benchmark (bench/screening.py) measured a run ≈15% faster with it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

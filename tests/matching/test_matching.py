@@ -350,3 +350,13 @@ def test_it_opens_the_same_draft_when_one_step_is_pressed_twice(client, alice):
     first = client.post("/profile/apply/", {"project": PROJECT["code"]})["Location"]
     assert client.post("/profile/apply/", {"project": PROJECT["code"]})["Location"] == first
     assert Application.objects.count() == 1
+
+
+
+def test_it_gives_the_heap_frozen_for_a_run_back_to_the_collector(alice):
+    import gc
+
+    services.profile_update(user=alice, patch=profile(PROJECT))
+    services.consent_give(user=alice)
+    assert batch.screen_profiles() == {"profiles": 1, "messages": 1}
+    assert gc.get_freeze_count() == 0

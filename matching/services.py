@@ -201,7 +201,14 @@ def consent_withdraw(*, user: User) -> Consent:
 # --- screening -----------------------------------------------------------------------------------
 
 def granted_codes(codes: list[str]) -> set[str]:
-    return set(Grant.objects.filter(project_code__in=[c for c in codes if c]).values_list("project_code", flat=True))
+    """The codes among these that hold a grant; asked 1,000 at a time (a chunk of profiles can hold
+    tens of thousands of projects, more than SQLite takes parameters in one query)."""
+    wanted = sorted({c for c in codes if c})
+    found: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        found.update(Grant.objects.filter(project_code__in=wanted[start:start + 1000])
+                     .values_list("project_code", flat=True))
+    return found
 
 
 def _project_codes(facts: dict) -> list[str]:

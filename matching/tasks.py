@@ -33,11 +33,11 @@ def _fan_out(profile_ids: list[int]) -> int:
     """One job per chunk of profiles, so that every worker process takes a share."""
     from django.utils import timezone
 
-    from matching.batch import chunks
+    from matching import batch
 
     day = timezone.localdate().isoformat()
     count = 0
-    for chunk in chunks(profile_ids):
+    for chunk in batch.chunks(profile_ids, batch.JOB_CHUNK):
         screen_chunk.delay(chunk, day)
         count += 1
     return count

@@ -221,7 +221,7 @@ def test_it_shows_the_screening_figures_to_the_city_admin_and_to_each_reviewer(c
 def test_it_fans_the_nightly_screening_out_in_chunks_and_screens_new_rules_only_where_stale(alice, monkeypatch):
     from matching import tasks
 
-    monkeypatch.setattr(batch, "CHUNK", 1)
+    monkeypatch.setattr(batch, "JOB_CHUNK", 1)
     other = other_enterprise()
     for user in (alice, other):
         services.profile_update(user=user, patch=profile({**PROJECT, "code": f"2406-630202-04-01-{user.pk:06d}"}))
@@ -293,7 +293,7 @@ def test_it_writes_nothing_for_a_profile_whose_consent_is_withdrawn_or_facts_sav
     assert matches_of(other, PROJECT["code"])["4"]["status"] == "eligible"
 
 
-def test_it_takes_no_lock_and_writes_nothing_when_nothing_changed(alice):
+def test_it_takes_no_lock_and_writes_nothing_when_nothing_changed(alice, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -301,8 +301,12 @@ def test_it_takes_no_lock_and_writes_nothing_when_nothing_changed(alice):
     services.consent_give(user=alice)
     ids = batch.consenting_ids()
     assert batch.screen_chunk(ids, dt.date(2025, 3, 1)) == (1, 1)
+    handed = []
+    write = batch._write
+    monkeypatch.setattr(batch, "_write", lambda changed, *args: handed.append(changed) or write(changed, *args))
     with CaptureQueriesContext(connection) as queries:
         assert batch.screen_chunk(ids, dt.date(2025, 3, 2)) == (1, 0)
+    assert handed == [[]]  # the stored screening, as read back, equals the new one: nothing to lock
     sql = [q["sql"].upper() for q in queries]  # FOR UPDATE: PostgreSQL only (SQLite has no row locks)
     assert not [q for q in sql if "FOR UPDATE" in q or q.startswith(("INSERT", "UPDATE", "DELETE"))], sql
 
@@ -360,3 +364,18 @@ def test_it_gives_the_heap_frozen_for_a_run_back_to_the_collector(alice):
     services.consent_give(user=alice)
     assert batch.screen_profiles() == {"profiles": 1, "messages": 1}
     assert gc.get_freeze_count() == 0
+
+
+def test_it_asks_for_the_grants_of_many_projects_in_parts(alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.models import Grant
+
+    app = submitted(alice, code="2406-630202-04-01-002345")
+    Grant.objects.create(application=app, project_code=app.project_code, amount_cny="1000000.00",
+                         payer_kind="park_committee")
+    codes = [f"2406-630202-04-01-{n:06d}" for n in range(2500)] + ["", "2406-630202-04-01-000001"]
+    with CaptureQueriesContext(connection) as queries:
+        assert services.granted_codes(codes) == {"2406-630202-04-01-002345"}  # found in the third part
+    assert len(queries) == 3  # 2,500 distinct codes, 1,000 a query

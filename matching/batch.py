@@ -135,7 +135,7 @@ def frozen_heap() -> Iterator[None]:
     collector for the run: its full collections, triggered again and again by the millions of
     short-lived objects of the evaluations, then scan only those, and forked workers do not write
     to (and so copy) the parent's pages (the `gc.freeze` documentation's advice before fork). The
-    benchmark (bench/screening.py) measured a run ≈15% faster with it."""
+    benchmark (bench/screening.py) measured a run 10–15% faster with it."""
     gc.freeze()
     try:
         yield

@@ -60,8 +60,7 @@ def screen_chunk(profile_ids: list[int], today: dt.date) -> tuple[int, int]:
     with transaction.atomic():
         profiles = [row for row in Profile.objects.filter(consenting(), keys).order_by("pk")
                     .values_list("pk", "enterprise_id", "facts") if row[0] in wanted]
-        codes = [p.get("code") or "" for _pk, _e, facts in profiles for p in facts.get("projects") or []]
-        granted = services.granted_codes(codes)
+        granted = services.granted_codes([c for _pk, _e, facts in profiles for c in services.project_codes(facts)])
         stored: dict[int, dict[str, tuple]] = {}
         # The stored matches are ours (measure numbers, statuses, amounts as text): read as text and
         # decoded by orjson, about twice as fast as the json module behind JSONField.

@@ -211,7 +211,7 @@ def granted_codes(codes: list[str]) -> set[str]:
     return found
 
 
-def _project_codes(facts: dict) -> list[str]:
+def project_codes(facts: dict) -> list[str]:
     return [p.get("code") or "" for p in facts.get("projects") or []]
 
 
@@ -286,7 +286,7 @@ def screen_enterprise(enterprise_id: int, *, today: dt.date | None = None) -> in
     if profile is None or consent_in_force(profile.enterprise) is None:
         return 0
     today = today or timezone.localdate()
-    found = screening.screen(profile.facts, today, granted_codes(_project_codes(profile.facts)))
+    found = screening.screen(profile.facts, today, granted_codes(project_codes(profile.facts)))
     stored = {s.project: s for s in Screening.objects.filter(profile=profile)}
     return apply([(profile.enterprise_id, plan(stored, profile.pk, today, found))])
 

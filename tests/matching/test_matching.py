@@ -356,7 +356,6 @@ def test_it_opens_the_same_draft_when_one_step_is_pressed_twice(client, alice):
     assert Application.objects.count() == 1
 
 
-
 def test_it_gives_the_heap_frozen_for_a_run_back_to_the_collector(alice):
     import gc
 

@@ -4,6 +4,12 @@ problem+json) through only the middleware an anonymous API answer needs: the req
 line, the security headers, the body limit, the language. Sessions, CSRF, authentication, messages,
 the login lockout and DRF's request machinery are skipped: an anonymous client uses none of them.
 
+The plain case, an answer of 200 to a host allowed with a body within the limit, is written without
+even those middleware objects (`lean_answer`): the same steps, headers and log line, read from the
+WSGI environ and written as one header list (the middleware chain cost as much as the rules). Any
+other outcome (bad facts, throttled, a host or a body refused, an SSL redirect) is left to the
+middleware chain, which then answers with the throttle already counted and the body already read.
+
 Everything else, and any request carrying an Authorization header or a session cookie, goes to
 Django's full stack unchanged. The answers are the same bytes either way (tests/api/
 test_eligibility_fastpath.py compares them over the rule-case table), and both paths count against
@@ -11,20 +17,37 @@ one throttle. Mounted in haidong_policy.wsgi, so gunicorn (production, make serv
 
 from __future__ import annotations
 
+import io
+import time
+
+import orjson
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
+from django.http import HttpRequest
+from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 from rest_framework import exceptions
 
 from eligibility.api import EligibilityAnonThrottle, eligibility_answer
+from haidong_policy import logs
+from haidong_policy.middleware import PERMISSIONS_POLICY, api_language, log_request, request_id_from
+from kernel.clients import client_address
 from kernel.errors import DomainError
+from kernel.http import json_body
+from kernel.limits import body_limit
 from kernel.problems import exception_handler
+from measures import serialize
+from measures.engine import evaluate
+from measures.facts import FactsError, parse_facts
+from measures.version import RULES_VERSION
 
 PATHS = frozenset({"/api/v1/eligibility", "/api/v1/eligibility/"})
 # The part of settings.MIDDLEWARE an anonymous API answer goes through, in the same order.
@@ -72,14 +95,24 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+# Set by `lean_answer` when it leaves a request to the middleware chain after counting it: None when
+# the throttle let it through, else the seconds to wait. WSGI servers put client headers under
+# HTTP_*, so no client can set it.
+THROTTLE_DECIDED = "haidong.eligibility.throttle"
+
+
 def anonymous_eligibility(request):
     """The DRF view's answer for an anonymous client (eligibility.api.EligibilityView)."""
     request.user = AnonymousUser()
     context = {"request": request}
-    throttle = EligibilityAnonThrottle()
     try:
-        if not throttle.allow_request(request, None):
-            raise exceptions.Throttled(throttle.wait())
+        if THROTTLE_DECIDED in request.META:
+            if request.META[THROTTLE_DECIDED] is not None:
+                raise exceptions.Throttled(request.META[THROTTLE_DECIDED])
+        else:
+            throttle = EligibilityAnonThrottle()
+            if not throttle.allow_request(request, None):
+                raise exceptions.Throttled(throttle.wait())
         response = eligibility_answer(request)
     except (DomainError, exceptions.APIException) as exc:
         response = exception_handler(exc, context)
@@ -94,6 +127,105 @@ def takes_json(accept: str) -> bool:
     return not accept.strip() or any(kind in accept for kind in ("application/json", "*/*", "application/*"))
 
 
+class EnvironRequest(HttpRequest):
+    """What the lean path reads of a request (scheme, host, client address, user), straight from the
+    WSGI environ by Django's own methods, without building a WSGIRequest."""
+
+    def __init__(self, environ):
+        self.META = self.environ = environ
+        self.path = self.path_info = environ["PATH_INFO"]
+        self.method = "POST"
+        self.user = ANONYMOUS
+
+    def _get_scheme(self):
+        return self.environ.get("wsgi.url_scheme")
+
+
+ANONYMOUS = AnonymousUser()
+
+
+class LeanAnswer:
+    """The 200 answer of the short path without its middleware objects: what RequestLogMiddleware,
+    SecurityHeadersMiddleware, BodyLimitMiddleware, SecurityMiddleware, the CSP header,
+    LanguageMiddleware, the host check and XFrameOptionsMiddleware do to an anonymous eligibility
+    answer, in that order, as one list of headers. `None` for anything else (the chain answers)."""
+
+    def __init__(self, csp_headers: list[tuple[str, str]]):
+        self.security = SecurityMiddleware(lambda request: None)  # its settings, read once as the chain's
+        self.csp_headers = csp_headers
+
+    def security_headers(self, secure: bool) -> list[tuple[str, str]]:
+        """SecurityMiddleware.process_response's headers for an answer that sets none of its own."""
+        sec, headers = self.security, []
+        if sec.sts_seconds and secure:
+            sts = f"max-age={sec.sts_seconds}"
+            sts += "; includeSubDomains" if sec.sts_include_subdomains else ""
+            sts += "; preload" if sec.sts_preload else ""
+            headers.append(("Strict-Transport-Security", sts))
+        if sec.content_type_nosniff:
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        if sec.referrer_policy:
+            policy = sec.referrer_policy
+            policy = policy.split(",") if isinstance(policy, str) else policy
+            headers.append(("Referrer-Policy", ",".join(value.strip() for value in policy)))
+        if sec.cross_origin_opener_policy:
+            headers.append(("Cross-Origin-Opener-Policy", sec.cross_origin_opener_policy))
+        return headers
+
+    def __call__(self, environ):
+        """(status, headers, body) of a 200 answer, or None. A request left to the chain has its body
+        put back and its throttle decision noted (THROTTLE_DECIDED), so it is read and counted once."""
+        start = time.perf_counter()
+        if environ.get("SCRIPT_NAME") or settings.FORCE_SCRIPT_NAME:
+            return None
+        request = EnvironRequest(environ)
+        secure = request.is_secure()
+        if self.security.redirect and not secure:
+            return None
+        try:
+            declared = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > body_limit(request.path):
+            return None
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return None
+        rid = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
+        lang = api_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+        translation.activate(lang)
+        token = logs.request_id.set(rid)
+        try:
+            throttle = EligibilityAnonThrottle()
+            if not throttle.allow_request(request, None):
+                environ[THROTTLE_DECIDED] = throttle.wait()
+                return None
+            environ[THROTTLE_DECIDED] = None
+            raw = environ["wsgi.input"].read(declared) if declared > 0 else b""
+            try:
+                facts = parse_facts(json_body(raw))
+            except (DomainError, FactsError):
+                environ["wsgi.input"] = io.BytesIO(raw)  # the chain reads it again and says what is wrong
+                return None
+            result = evaluate(facts, facts.as_of or timezone.localdate(), already_granted=None)
+            body = orjson.dumps(serialize.evaluation(result, lang))
+            headers = [
+                ("Content-Type", "application/json"), ("X-Rules-Version", RULES_VERSION),
+                ("Allow", "POST, OPTIONS"), ("Vary", "Cookie"), ("Content-Length", str(len(body))),
+                ("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()), ("Content-Language", lang),
+                *self.csp_headers, *self.security_headers(secure),
+                ("Permissions-Policy", PERMISSIONS_POLICY), ("Cache-Control", "private, no-store"),
+                ("X-Request-ID", rid),
+            ]
+            log_request({"method": "POST", "path": request.path, "status": 200,
+                         "ms": round((time.perf_counter() - start) * 1000, 1), "user": None,
+                         "client": client_address(request)})
+            return "200 OK", headers, body
+        finally:
+            logs.request_id.reset(token)
+
+
 class EligibilityFastPath:
     """WSGI: the short path for anonymous eligibility requests, Django's application for the rest."""
 
@@ -103,6 +235,7 @@ class EligibilityFastPath:
         for path in reversed(MIDDLEWARE):
             handler = convert_exception_to_response(import_string(path)(handler))
         self.handler = handler
+        self.lean = LeanAnswer(ContentSecurityPolicyMiddleware(None).headers)
 
     def takes(self, environ) -> bool:
         return (environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") in PATHS
@@ -114,6 +247,11 @@ class EligibilityFastPath:
         if not self.takes(environ):
             return self.django(environ, start_response)
         set_script_prefix(get_script_name(environ))
+        answer = self.lean(environ)
+        if answer is not None:
+            status, headers, body = answer
+            start_response(status, headers)
+            return [body]
         response = self.handler(WSGIRequest(environ))
         headers = [*response.items(), *(("Set-Cookie", c.OutputString()) for c in response.cookies.values())]
         start_response(f"{response.status_code} {response.reason_phrase}", headers)

@@ -31,6 +31,11 @@ def read_json(request) -> object:
         raise Invalid([{"field": "body", "code": "too_large"}], "body too large") from None
     except RawPostDataException:  # a multipart form was already parsed: not JSON
         raise Invalid([{"field": "body", "code": "invalid_json"}], "invalid JSON") from None
+    return json_body(raw)
+
+
+def json_body(raw: bytes) -> object:
+    """The bytes of a request body as JSON, or `Invalid` naming `body` or the bad field."""
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or absurd nesting

@@ -1,17 +1,21 @@
 """The short path of anonymous eligibility requests (haidong_policy.fastpath) against Django's full
 stack, both called as the WSGI application gunicorn serves: the same bytes, the same headers, one
-throttle; anything not anonymous, not a POST or not this path goes to Django."""
+throttle; anything not anonymous, not a POST or not this path goes to Django. A 200 is written by the
+lean answer, anything else by the middleware chain: both are compared with the full stack."""
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
-from django.test import RequestFactory
+from django.core.wsgi import get_wsgi_application
+from django.test import RequestFactory, override_settings
 
 from haidong_policy import wsgi
 from haidong_policy.fastpath import EligibilityFastPath
+from haidong_policy.logs import JsonFormatter
 from measures.examples import EXAMPLE_FACTS
 from tests.api.test_eligibility import rates
 from tests.personas import applicant, auth
@@ -47,12 +51,14 @@ def test_it_is_the_application_gunicorn_serves():
 
 
 @pytest.mark.parametrize("case", RULE_CASES, ids=[c["name"] for c in RULE_CASES])
-def test_it_gives_the_same_answer_as_the_full_stack(case):
+def test_it_gives_the_same_answer_as_the_full_stack(case, monkeypatch):
+    written = lean_answers(monkeypatch)
     body = json.dumps(case["facts"], ensure_ascii=False)
     for language in ("zh-hans", "en"):
         short, full = both(body, HTTP_ACCEPT_LANGUAGE=language)
         assert short == full
         assert short[0] == "200 OK" and json.loads(short[2])["measures"]
+    assert written == ["200 OK", "200 OK"]  # by the lean answer
 
 
 @pytest.mark.parametrize("body", ["{not json", json.dumps({"enterprise": {"credit_code": "91630202MA7ABCDE10"}}),
@@ -74,10 +80,31 @@ def test_it_counts_against_the_full_stacks_throttle(settings):
     assert dict(short[1])["Retry-After"] == "60"
 
 
-def test_it_leaves_everything_else_to_django(monkeypatch):
+def short_path_calls(monkeypatch) -> list[str]:
+    """The paths of the requests the short path takes (its lean answer is its first step)."""
     taken = []
-    real = wsgi.application.handler
-    monkeypatch.setattr(wsgi.application, "handler", lambda request: taken.append(request.path) or real(request))
+    real = wsgi.application.lean
+    monkeypatch.setattr(wsgi.application, "lean", lambda environ: taken.append(environ["PATH_INFO"]) or real(environ))
+    return taken
+
+
+def lean_answers(monkeypatch) -> list[str]:
+    """The statuses the lean answer wrote itself (None: left to the middleware chain)."""
+    written = []
+    real = wsgi.application.lean
+    monkeypatch.setattr(wsgi.application, "lean",
+                        lambda environ: written.append((answer := real(environ)) and answer[0]) or answer)
+    return written
+
+
+def test_it_writes_the_plain_answer_without_the_middleware_chain(monkeypatch):
+    written = lean_answers(monkeypatch)
+    short, full = both(json.dumps(EXAMPLE_FACTS), HTTP_ACCEPT_LANGUAGE="en")
+    assert short == full and written == ["200 OK"]
+
+
+def test_it_leaves_everything_else_to_django(monkeypatch):
+    taken = short_path_calls(monkeypatch)
     token = auth(applicant())["HTTP_AUTHORIZATION"]
     body = json.dumps(EXAMPLE_FACTS)
     call(wsgi.application, body, HTTP_AUTHORIZATION=token)  # a signed-in client: the one-time rule is checked
@@ -102,9 +129,7 @@ def test_it_refuses_a_host_not_allowed_as_the_full_stack_does(settings):
 
 
 def test_it_leaves_other_media_types_to_drf(monkeypatch):
-    taken = []
-    real = wsgi.application.handler
-    monkeypatch.setattr(wsgi.application, "handler", lambda request: taken.append(request.path) or real(request))
+    taken = short_path_calls(monkeypatch)
     short, full = both(json.dumps(EXAMPLE_FACTS), HTTP_ACCEPT="text/html")
     assert short == full and short[0].startswith("406") and taken == []
     call(wsgi.application, json.dumps(EXAMPLE_FACTS), HTTP_ACCEPT="application/json, text/plain;q=0.5")
@@ -122,3 +147,68 @@ def test_it_refuses_on_the_counter_even_when_it_is_gone_before_it_can_be_taken_b
     with rates("1/min"):
         statuses = [call(wsgi.application, body)[0] for _ in range(2)]
     assert statuses == ["200 OK", "429 Too Many Requests"]
+
+
+def test_it_sends_the_security_headers_of_a_secure_request_as_the_full_stack_does(monkeypatch):
+    secure = {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"), "SECURE_HSTS_SECONDS": 600,
+              "SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "SECURE_HSTS_PRELOAD": True,
+              "SECURE_REFERRER_POLICY": "same-origin, strict-origin"}
+    with override_settings(**secure):  # both applications read these when they are made
+        short_app, full_app = EligibilityFastPath(get_wsgi_application()), get_wsgi_application()
+        body = json.dumps(EXAMPLE_FACTS)
+        for proto in ("https", "http"):
+            short = call(short_app, body, HTTP_X_FORWARDED_PROTO=proto)
+            assert short == call(full_app, body, HTTP_X_FORWARDED_PROTO=proto)
+            hsts = dict(short[1]).get("Strict-Transport-Security")
+            assert hsts == ("max-age=600; includeSubDomains; preload" if proto == "https" else None)
+        assert dict(short[1])["Referrer-Policy"] == "same-origin,strict-origin"
+
+
+def test_it_leaves_a_redirect_to_https_to_the_middleware_chain(monkeypatch):
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        short_app, full_app = EligibilityFastPath(get_wsgi_application()), get_wsgi_application()
+    body = json.dumps(EXAMPLE_FACTS)
+    short = call(short_app, body)
+    assert short == call(full_app, body) and short[0].startswith("301")
+    assert short_app.lean(RequestFactory().post(URL, body, content_type="application/json").environ) is None
+
+
+def test_it_sends_back_the_clients_request_id_or_a_new_one():
+    body = json.dumps(EXAMPLE_FACTS)
+    seen = {}
+    for rid in ("client-chosen-id-1234", "bad id!", ""):
+        environ = RequestFactory().post(URL, body, content_type="application/json", HTTP_X_REQUEST_ID=rid).environ
+        wsgi.application(environ, lambda status, headers, exc_info=None: seen.update(headers=dict(headers)))
+        sent = seen["headers"]["X-Request-ID"]
+        assert sent == rid if rid == "client-chosen-id-1234" else len(sent) == 32 and sent != rid
+
+
+def test_it_counts_a_refused_body_once(monkeypatch):
+    written = lean_answers(monkeypatch)
+    good, bad = json.dumps(EXAMPLE_FACTS), json.dumps({**EXAMPLE_FACTS, "as_of": "2025-02-30"})
+    with rates("3/min"):
+        statuses = [call(wsgi.application, body)[0] for body in (bad, good, good, good)]
+    assert statuses == ["400 Bad Request", "200 OK", "200 OK", "429 Too Many Requests"]
+    assert written == [None, "200 OK", "200 OK", None]
+
+
+def test_it_logs_one_line_with_the_request_id():
+    lines = []
+
+    class Written(logging.Handler):  # formats each record as it is emitted, as the console handler does
+        def emit(self, record):
+            lines.append(json.loads(JsonFormatter().format(record)))
+
+    logger, handler = logging.getLogger("haidong_policy.requests"), Written()
+    logger.addHandler(handler)
+    try:
+        environ = RequestFactory().post(URL, json.dumps(EXAMPLE_FACTS), content_type="application/json",
+                                        HTTP_X_REQUEST_ID="trace-me-12345678", REMOTE_ADDR="10.1.2.3").environ
+        wsgi.application(environ, lambda status, headers, exc_info=None: None)
+    finally:
+        logger.removeHandler(handler)
+    [line] = lines
+    assert {k: line[k] for k in ("message", "request_id", "method", "path", "status", "user", "client")} == {
+        "message": "request", "request_id": "trace-me-12345678", "method": "POST", "path": URL, "status": 200,
+        "user": None, "client": "10.1.2.3"}
+    assert isinstance(line["ms"], float)

@@ -12,6 +12,7 @@ still gets gunicorn's lingering close.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 import ssl
@@ -31,10 +32,8 @@ def close_after_answer(client: socket.socket) -> None:
     if pending:
         util.close_graceful(client)
         return
-    try:
+    with contextlib.suppress(OSError):
         client.close()  # the kernel sends what is left of the answer, then FIN
-    except OSError:
-        pass
 
 
 class SyncWorker(sync.SyncWorker):

@@ -352,7 +352,7 @@ if os.environ.get("REDIS_URL"):
                           "KEY_PREFIX": "haidong",
                           "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "haidong"}}
+    CACHES = {"default": {"BACKEND": "kernel.cache.LocalCache", "LOCATION": "haidong"}}
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ once a minute; /readyz reports Redis as degraded."""
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 
@@ -30,11 +31,30 @@ def add_one(store, key: str, timeout: int) -> int:
         return 1
 
 
+class LocalCache(LocMemCache):
+    """Django's per-process memory cache (the default without REDIS_URL) with the throttles' counter in
+    one call, as ResilientRedisCache has it: read, added to and written under one lock, where add()
+    then incr() take it twice and pickle three times (issue 15)."""
+
+    def hit(self, key: str, timeout: int) -> int:
+        """Add one to the counter `key` (made with `timeout` seconds to live) and return it."""
+        key = self.make_and_validate_key(key)
+        with self._lock:
+            if self._has_expired(key):
+                count = 1
+                self._set(key, pickle.dumps(count, self.pickle_protocol), timeout)
+            else:
+                count = pickle.loads(self._cache[key]) + 1  # noqa: S301 - written by this class only
+                self._cache[key] = pickle.dumps(count, self.pickle_protocol)
+                self._cache.move_to_end(key, last=False)
+        return count
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         # One memory per process and Redis address, shared by the threads' cache objects.
-        self._fallback = LocMemCache(f"redis-fallback:{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        self._fallback = LocalCache(f"redis-fallback:{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
         self._logged_at = 0.0
         self._lock = threading.Lock()
@@ -99,7 +119,7 @@ class ResilientRedisCache(RedisCache):
                 return int(pipe.execute()[0])
             except FAILURES as exc:
                 self._failed(exc)
-        return add_one(self._fallback, key, timeout)
+        return self._fallback.hit(key, timeout)
 
     def set_many(self, *args, **kwargs):
         return self._call("set_many", *args, **kwargs)

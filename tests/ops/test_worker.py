@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from gunicorn import util
+from gunicorn.http.body import Body, EOFReader, LengthReader
 
 from haidong_policy import workers
 
@@ -22,8 +23,9 @@ ANSWER = bytes(range(256)) * 1024  # 256 KB: more than a socket buffer, so it le
 
 
 def application(environ, start_response):
-    """Echoes the length of the body it read, then ANSWER."""
-    body = environ["wsgi.input"].read()
+    """Echoes the length of the body it read, then ANSWER; on /early, answers without reading it (as a
+    413 or 429 does)."""
+    body = b"" if environ["PATH_INFO"] == "/early" else environ["wsgi.input"].read()
     start_response("200 OK", [("Content-Type", "application/octet-stream"), ("X-Read", str(len(body))),
                               ("Content-Length", str(len(ANSWER)))])
     return [ANSWER]
@@ -55,10 +57,14 @@ def server(tmp_path_factory):
         proc.wait(timeout=30)
 
 
-def exchange(port: int, request: bytes) -> bytes:
-    """Everything the server sends until it closes the connection."""
+def exchange(port: int, request: bytes, late: bytes = b"") -> bytes:
+    """Everything the server sends until it closes the connection; `late` is sent 50 ms after
+    `request`."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
         conn.sendall(request)
+        if late:
+            time.sleep(0.05)
+            conn.sendall(late)
         time.sleep(0.05)  # the client reads late: the answer must wait for it in full
         chunks = []
         while chunk := conn.recv(65536):
@@ -66,8 +72,9 @@ def exchange(port: int, request: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def post(body: bytes, extra: bytes = b"") -> bytes:
-    return (b"POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(body)) + body + extra
+def post(body: bytes, extra: bytes = b"", path: bytes = b"/x") -> bytes:
+    head = b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % (path, len(body))
+    return head + body + extra
 
 
 def test_it_is_the_worker_of_the_production_config(server):
@@ -88,21 +95,63 @@ def test_it_delivers_the_whole_answer_then_closes(server, extra):
     assert body == ANSWER
 
 
-def test_it_closes_at_once_when_nothing_is_unread(monkeypatch):
+def test_it_delivers_the_whole_answer_when_the_body_comes_after_it(server):
+    port, _ = server
+    body = b"x" * 20_000
+    request = post(body, path=b"/early")
+    answer = exchange(port, request[: -len(body)], late=body)  # headers now, the body 50 ms later
+    head, _, received = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK") and b"X-Read: 0" in head
+    assert received == ANSWER
+
+
+class Request:
+    """What close_after_answer reads of gunicorn's request: its body's reader."""
+
+    def __init__(self, reader):
+        self.body = Body(reader)
+
+
+def read_whole():
+    return Request(LengthReader(None, 0))
+
+
+@pytest.fixture
+def lingered(monkeypatch):
     lingered = []
     monkeypatch.setattr(util, "close_graceful", lingered.append)
+    return lingered
+
+
+def test_it_closes_at_once_when_the_request_was_read_whole(lingered):
     ours, theirs = socket.socketpair()
     with theirs:
-        workers.close_after_answer(ours)
+        workers.close_after_answer(ours, read_whole())
         assert ours.fileno() == -1 and lingered == []
         assert theirs.recv(1) == b""  # closed: the peer reads the end
 
 
-def test_it_lingers_as_gunicorn_does_when_the_client_sent_more(monkeypatch):
-    lingered = []
-    monkeypatch.setattr(util, "close_graceful", lingered.append)
+def test_it_lingers_as_gunicorn_does_when_the_client_sent_more(lingered):
     ours, theirs = socket.socketpair()
     with ours, theirs:
         theirs.sendall(b"unread")
-        workers.close_after_answer(ours)
+        workers.close_after_answer(ours, read_whole())
         assert lingered == [ours] and ours.fileno() != -1  # gunicorn's close_graceful closes it
+
+
+@pytest.mark.parametrize("req", [None, Request(LengthReader(None, 10)), Request(EOFReader(None))],
+                         ids=["no request", "body not read", "body of unknown length"])
+def test_it_lingers_as_gunicorn_does_while_part_of_the_request_may_still_come(lingered, req):
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        workers.close_after_answer(ours, req)
+        assert lingered == [ours]
+
+
+def test_it_lingers_when_reading_the_body_failed(lingered):
+    req = read_whole()
+    req.body.failed = True
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        workers.close_after_answer(ours, req)
+        assert lingered == [ours]

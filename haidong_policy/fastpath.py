@@ -18,6 +18,7 @@ one throttle. Mounted in haidong_policy.wsgi, so gunicorn (production, make serv
 from __future__ import annotations
 
 import io
+import logging
 import time
 
 import orjson
@@ -26,7 +27,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.exception import convert_exception_to_response, response_for_exception
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
 from django.http import HttpRequest
 from django.middleware.security import SecurityMiddleware
@@ -38,7 +39,7 @@ from rest_framework import exceptions
 
 from eligibility.api import EligibilityAnonThrottle, eligibility_answer
 from haidong_policy import logs
-from haidong_policy.middleware import PERMISSIONS_POLICY, api_language, log_request, request_id_from
+from haidong_policy.middleware import PERMISSIONS_POLICY, REQUEST_ID, api_language, log_request, request_id_from
 from kernel.clients import client_address
 from kernel.errors import DomainError
 from kernel.http import json_body
@@ -49,6 +50,7 @@ from measures.engine import evaluate
 from measures.facts import FactsError, parse_facts
 from measures.version import RULES_VERSION
 
+logger = logging.getLogger("haidong_policy.fastpath")
 PATHS = frozenset({"/api/v1/eligibility", "/api/v1/eligibility/"})
 # The part of settings.MIDDLEWARE an anonymous API answer goes through, in the same order.
 MIDDLEWARE = (
@@ -105,6 +107,7 @@ def anonymous_eligibility(request):
     """The DRF view's answer for an anonymous client (eligibility.api.EligibilityView)."""
     request.user = AnonymousUser()
     context = {"request": request}
+    finished = True
     try:
         if THROTTLE_DECIDED in request.META:
             if request.META[THROTTLE_DECIDED] is not None:
@@ -116,15 +119,26 @@ def anonymous_eligibility(request):
         response = eligibility_answer(request)
     except (DomainError, exceptions.APIException) as exc:
         response = exception_handler(exc, context)
-    response["Allow"] = "POST, OPTIONS"  # as DRF's view says
+    except Exception as exc:
+        # Django's 500 (logged, with got_request_exception) with the full stack's Vary and length, and
+        # no Allow: DRF adds it only to an answer its view finished.
+        response = response_for_exception(request, exc)
+        finished = False
+    if finished:
+        response["Allow"] = "POST, OPTIONS"  # as DRF's view says
     patch_vary_headers(response, ("Cookie",))  # a signed-in client is answered differently (第4条's one-time rule)
     response.headers["Content-Length"] = str(len(response.content))  # as CommonMiddleware does
     return response
 
 
+JSON_RANGES = frozenset({"application/json", "*/*", "application/*"})
+
+
 def takes_json(accept: str) -> bool:
-    """Whether the client accepts JSON for sure; any other Accept is left to DRF's negotiation (406)."""
-    return not accept.strip() or any(kind in accept for kind in ("application/json", "*/*", "application/*"))
+    """Whether the client accepts JSON for sure (no Accept, or one of its media ranges is exactly JSON's);
+    any other Accept is left to DRF's negotiation (406)."""
+    return not accept.strip() or not JSON_RANGES.isdisjoint(
+        part.split(";", 1)[0].strip() for part in accept.split(","))
 
 
 class EnvironRequest(HttpRequest):
@@ -165,9 +179,9 @@ class LeanAnswer:
         if sec.content_type_nosniff:
             headers.append(("X-Content-Type-Options", "nosniff"))
         if sec.referrer_policy:
-            policy = sec.referrer_policy
-            policy = policy.split(",") if isinstance(policy, str) else policy
-            headers.append(("Referrer-Policy", ",".join(value.strip() for value in policy)))
+            policy = sec.referrer_policy  # as Django writes it: a string's items stripped, a list's as they are
+            headers.append(("Referrer-Policy", ",".join(
+                [v.strip() for v in policy.split(",")] if isinstance(policy, str) else policy)))
         if sec.cross_origin_opener_policy:
             headers.append(("Cross-Origin-Opener-Policy", sec.cross_origin_opener_policy))
         return headers
@@ -192,38 +206,45 @@ class LeanAnswer:
             request.get_host()
         except DisallowedHost:
             return None
-        rid = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
+        rid = environ[REQUEST_ID] = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))  # the chain's too
         lang = api_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
         translation.activate(lang)
         token = logs.request_id.set(rid)
         try:
-            throttle = EligibilityAnonThrottle()
-            if not throttle.allow_request(request, None):
-                environ[THROTTLE_DECIDED] = throttle.wait()
-                return None
-            environ[THROTTLE_DECIDED] = None
-            raw = environ["wsgi.input"].read(declared) if declared > 0 else b""
-            try:
-                facts = parse_facts(json_body(raw))
-            except (DomainError, FactsError):
-                environ["wsgi.input"] = io.BytesIO(raw)  # the chain reads it again and says what is wrong
-                return None
-            result = evaluate(facts, facts.as_of or timezone.localdate(), already_granted=None)
-            body = orjson.dumps(serialize.evaluation(result, lang))
-            headers = [
-                ("Content-Type", "application/json"), ("X-Rules-Version", RULES_VERSION),
-                ("Allow", "POST, OPTIONS"), ("Vary", "Cookie"), ("Content-Length", str(len(body))),
-                ("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()), ("Content-Language", lang),
-                *self.csp_headers, *self.security_headers(secure),
-                ("Permissions-Policy", PERMISSIONS_POLICY), ("Cache-Control", "private, no-store"),
-                ("X-Request-ID", rid),
-            ]
-            log_request({"method": "POST", "path": request.path, "status": 200,
-                         "ms": round((time.perf_counter() - start) * 1000, 1), "user": None,
-                         "client": client_address(request)})
-            return "200 OK", headers, body
+            return self.answer(environ, request, declared, secure, rid, lang, start)
+        except Exception:
+            # The chain meets it again and answers as the full stack does (a 500 as problem+json, logged).
+            logger.warning("eligibility short path failed; the middleware chain answers", exc_info=True)
+            return None
         finally:
             logs.request_id.reset(token)
+
+    def answer(self, environ, request, declared, secure, rid, lang, start):
+        throttle = EligibilityAnonThrottle()
+        if not throttle.allow_request(request, None):
+            environ[THROTTLE_DECIDED] = throttle.wait()
+            return None
+        environ[THROTTLE_DECIDED] = None
+        raw = environ["wsgi.input"].read(declared) if declared > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(raw)  # for the chain, should it answer instead
+        try:
+            facts = parse_facts(json_body(raw))
+        except (DomainError, FactsError):
+            return None  # the chain reads the body again and says what is wrong
+        result = evaluate(facts, facts.as_of or timezone.localdate(), already_granted=None)
+        body = orjson.dumps(serialize.evaluation(result, lang))
+        headers = [
+            ("Content-Type", "application/json"), ("X-Rules-Version", RULES_VERSION),
+            ("Allow", "POST, OPTIONS"), ("Vary", "Cookie"), ("Content-Length", str(len(body))),
+            ("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()), ("Content-Language", lang),
+            *self.csp_headers, *self.security_headers(secure),
+            ("Permissions-Policy", PERMISSIONS_POLICY), ("Cache-Control", "private, no-store"),
+            ("X-Request-ID", rid),
+        ]
+        log_request({"method": "POST", "path": request.path, "status": 200,
+                     "ms": round((time.perf_counter() - start) * 1000, 1), "user": None,
+                     "client": client_address(request)})
+        return "200 OK", headers, body
 
 
 class EligibilityFastPath:
@@ -239,6 +260,7 @@ class EligibilityFastPath:
 
     def takes(self, environ) -> bool:
         return (environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") in PATHS
+                and not environ.get("QUERY_STRING")  # ?format=… is DRF's to read
                 and "HTTP_AUTHORIZATION" not in environ
                 and settings.SESSION_COOKIE_NAME not in environ.get("HTTP_COOKIE", "")
                 and takes_json(environ.get("HTTP_ACCEPT", "")))

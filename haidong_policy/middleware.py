@@ -18,6 +18,9 @@ from measures.messages import DEFAULT_LANGUAGE, language
 
 logger = logging.getLogger("haidong_policy.requests")
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# The id the eligibility short path gave a request before leaving it to the middleware (fastpath.py),
+# so that its log lines and the answer carry one id. Not a header: no client can set it.
+REQUEST_ID = "haidong.request_id"
 
 
 def api_language(header: str) -> str:
@@ -66,7 +69,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        rid = request_id_from(request.META.get("HTTP_X_REQUEST_ID", ""))
+        rid = request.META.get(REQUEST_ID) or request_id_from(request.META.get("HTTP_X_REQUEST_ID", ""))
         token = logs.request_id.set(rid)
         start = time.perf_counter()
         try:

@@ -212,3 +212,51 @@ def test_it_logs_one_line_with_the_request_id():
         "message": "request", "request_id": "trace-me-12345678", "method": "POST", "path": URL, "status": 200,
         "user": None, "client": "10.1.2.3"}
     assert isinstance(line["ms"], float)
+
+
+def test_it_answers_a_failure_as_the_full_stack_does_and_counts_it_once(monkeypatch):
+    import eligibility.api
+    from haidong_policy import fastpath
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the rules")
+
+    monkeypatch.setattr(fastpath, "evaluate", broken)
+    monkeypatch.setattr(eligibility.api, "evaluate", broken)
+    written, body = lean_answers(monkeypatch), json.dumps(EXAMPLE_FACTS)
+    with rates("2/min"):
+        short, full = both(body)
+        after = call(wsgi.application, body)[0]
+    assert short == full and short[0].startswith("500")
+    assert ("Content-Type", "application/problem+json") in short[1] and written == [None, None]
+    assert after.startswith("429")  # the failed request and the full stack's: two, each counted once
+
+
+def test_it_carries_one_request_id_to_the_chain(monkeypatch):
+    lines = []
+
+    class Written(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(JsonFormatter().format(record)))
+
+    handler = Written(level=logging.INFO)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "level", logging.INFO)
+    root.addHandler(handler)
+    seen = {}
+    try:
+        environ = RequestFactory().post(URL, "{not json", content_type="application/json").environ
+        wsgi.application(environ, lambda status, headers, exc_info=None: seen.update(headers=dict(headers)))
+    finally:
+        root.removeHandler(handler)
+    [line] = [line for line in lines if line["logger"] == "haidong_policy.requests"]
+    assert line["status"] == 400 and line["request_id"] == seen["headers"]["X-Request-ID"]
+
+
+@pytest.mark.parametrize(("query", "accept"), [("format=xml", ""), ("format=json", ""), ("", "application/jsonx"),
+                                               ("", "text/html, application/json-seq")])
+def test_it_leaves_format_overrides_and_other_media_types_to_drf(monkeypatch, query, accept):
+    taken = short_path_calls(monkeypatch)
+    headers = {"QUERY_STRING": query, **({"HTTP_ACCEPT": accept} if accept else {})}
+    short, full = both(json.dumps(EXAMPLE_FACTS), **headers)
+    assert short == full and taken == []

@@ -17,6 +17,7 @@ from gunicorn import util
 from gunicorn.http.body import Body, EOFReader, LengthReader
 
 from haidong_policy import workers
+from tests.ops.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWER = bytes(range(256)) * 1024  # 256 KB: more than a socket buffer, so it leaves in many writes
@@ -31,15 +32,9 @@ def application(environ, start_response):
     return [ANSWER]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("worker") / "gunicorn.log"
     env = {**os.environ, "WEB_CONCURRENCY": "1", "BIND": f"127.0.0.1:{port}"}
     with open(log, "wb") as out:

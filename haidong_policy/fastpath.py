@@ -5,15 +5,17 @@ line, the security headers, the body limit, the language. Sessions, CSRF, authen
 the login lockout and DRF's request machinery are skipped: an anonymous client uses none of them.
 
 The plain case, an answer of 200 to a host allowed with a body within the limit, is written without
-even those middleware objects (`lean_answer`): the same steps, headers and log line, read from the
+even those middleware objects (`LeanAnswer`): the same steps, headers and log line, read from the
 WSGI environ and written as one header list (the middleware chain cost as much as the rules). Any
-other outcome (bad facts, throttled, a host or a body refused, an SSL redirect) is left to the
-middleware chain, which then answers with the throttle already counted and the body already read.
+other outcome (bad facts, throttled, a host or a body refused, an SSL redirect, a failure) is left to
+the middleware chain, which then answers with the throttle already counted, the body already read and
+the same request id.
 
-Everything else, and any request carrying an Authorization header or a session cookie, goes to
-Django's full stack unchanged. The answers are the same bytes either way (tests/api/
-test_eligibility_fastpath.py compares them over the rule-case table), and both paths count against
-one throttle. Mounted in haidong_policy.wsgi, so gunicorn (production, make serve) serves it."""
+Everything else (a query string, an Accept without JSON's media type, any request carrying an
+Authorization header or a session cookie) goes to Django's full stack unchanged. The answers are the
+same bytes either way (tests/api/test_eligibility_fastpath.py compares them over the rule-case table),
+and both paths count against one throttle. Mounted in haidong_policy.wsgi, so gunicorn (production,
+make serve) serves it."""
 
 from __future__ import annotations
 

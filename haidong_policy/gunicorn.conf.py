@@ -13,6 +13,6 @@ preload_app = True  # import the app once, before forking the workers
 accesslog = None  # requests are logged by RequestLogMiddleware, as JSON with their request id
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# gunicorn's sync worker, closing without lingering when the client sent nothing more
-# (haidong_policy/workers.py; measured in bench/README.md, issue 15).
+# gunicorn's sync worker, closing without lingering when the whole request was read and nothing more
+# came (haidong_policy/workers.py; measured in bench/README.md, issue 15).
 worker_class = "haidong_policy.workers.SyncWorker"

@@ -31,7 +31,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import convert_exception_to_response, response_for_exception
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 from django.utils import timezone, translation
@@ -169,24 +169,18 @@ class LeanAnswer:
     def __init__(self, csp_headers: list[tuple[str, str]]):
         self.security = SecurityMiddleware(lambda request: None)  # its settings, read once as the chain's
         self.csp_headers = csp_headers
+        # The headers SecurityMiddleware adds to an answer that sets none of them, for a request over
+        # HTTP and over HTTPS: made once, by the middleware itself.
+        self.security_headers = {secure: self._security_headers(secure) for secure in (False, True)}
 
-    def security_headers(self, secure: bool) -> list[tuple[str, str]]:
-        """SecurityMiddleware.process_response's headers for an answer that sets none of its own."""
-        sec, headers = self.security, []
-        if sec.sts_seconds and secure:
-            sts = f"max-age={sec.sts_seconds}"
-            sts += "; includeSubDomains" if sec.sts_include_subdomains else ""
-            sts += "; preload" if sec.sts_preload else ""
-            headers.append(("Strict-Transport-Security", sts))
-        if sec.content_type_nosniff:
-            headers.append(("X-Content-Type-Options", "nosniff"))
-        if sec.referrer_policy:
-            policy = sec.referrer_policy  # as Django writes it: a string's items stripped, a list's as they are
-            headers.append(("Referrer-Policy", ",".join(
-                [v.strip() for v in policy.split(",")] if isinstance(policy, str) else policy)))
-        if sec.cross_origin_opener_policy:
-            headers.append(("Cross-Origin-Opener-Policy", sec.cross_origin_opener_policy))
-        return headers
+    def _security_headers(self, secure: bool) -> list[tuple[str, str]]:
+        class Request:
+            def is_secure(self):
+                return secure
+
+        before = HttpResponse()
+        mine = set(before.headers)
+        return [(k, v) for k, v in self.security.process_response(Request(), before).items() if k not in mine]
 
     def __call__(self, environ):
         """(status, headers, body) of a 200 answer, or None. A request left to the chain has its body
@@ -239,7 +233,7 @@ class LeanAnswer:
             ("Content-Type", "application/json"), ("X-Rules-Version", RULES_VERSION),
             ("Allow", "POST, OPTIONS"), ("Vary", "Cookie"), ("Content-Length", str(len(body))),
             ("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()), ("Content-Language", lang),
-            *self.csp_headers, *self.security_headers(secure),
+            *self.csp_headers, *self.security_headers[secure],
             ("Permissions-Policy", PERMISSIONS_POLICY), ("Cache-Control", "private, no-store"),
             ("X-Request-ID", rid),
         ]

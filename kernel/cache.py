@@ -20,17 +20,6 @@ LOG_EVERY_SECONDS = 60
 FAILURES = (RedisError, OSError)
 
 
-def add_one(store, key: str, timeout: int) -> int:
-    """Add one to the counter `key` of any Django cache (made with `timeout` seconds to live) and
-    return it: two calls, where Redis does it in one (ResilientRedisCache.hit)."""
-    store.add(key, 0, timeout)
-    try:
-        return store.incr(key)
-    except ValueError:  # expired between the two: a new window
-        store.add(key, 1, timeout)
-        return 1
-
-
 class LocalCache(LocMemCache):
     """Django's per-process memory cache (the default without REDIS_URL) with the throttles' counter in
     one call, as ResilientRedisCache has it: read, added to and written under one lock, where add()

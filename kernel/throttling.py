@@ -17,13 +17,12 @@ import math
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 
-from kernel.cache import add_one
 from kernel.clients import client_address
 
 
 def hit(key: str, timeout: int) -> int:
     """Add one to the counter `key` (created with `timeout` seconds to live) and return it."""
-    return cache.hit(key, timeout) if hasattr(cache, "hit") else add_one(cache, key, timeout)
+    return cache.hit(key, timeout)  # every cache of settings.CACHES has it (kernel.cache)
 
 
 class CurrentRate:

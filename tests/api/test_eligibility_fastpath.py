@@ -149,7 +149,7 @@ def test_it_refuses_on_the_counter_even_when_it_is_gone_before_it_can_be_taken_b
     assert statuses == ["200 OK", "429 Too Many Requests"]
 
 
-def test_it_sends_the_security_headers_of_a_secure_request_as_the_full_stack_does(monkeypatch):
+def test_it_sends_the_security_headers_of_a_secure_request_as_the_full_stack_does():
     secure = {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"), "SECURE_HSTS_SECONDS": 600,
               "SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "SECURE_HSTS_PRELOAD": True,
               "SECURE_REFERRER_POLICY": "same-origin, strict-origin"}
@@ -164,7 +164,7 @@ def test_it_sends_the_security_headers_of_a_secure_request_as_the_full_stack_doe
         assert dict(short[1])["Referrer-Policy"] == "same-origin,strict-origin"
 
 
-def test_it_leaves_a_redirect_to_https_to_the_middleware_chain(monkeypatch):
+def test_it_leaves_a_redirect_to_https_to_the_middleware_chain():
     with override_settings(SECURE_SSL_REDIRECT=True):
         short_app, full_app = EligibilityFastPath(get_wsgi_application()), get_wsgi_application()
     body = json.dumps(EXAMPLE_FACTS)

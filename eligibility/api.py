@@ -93,8 +93,12 @@ def eligibility_answer(request):
     granted = None
     if request.user.is_authenticated:
         granted = project_already_granted(facts.project.code if facts.project else None)
-    result = evaluate(facts, as_of, already_granted=granted)
-    return json_response(serialize.evaluation(result, request.LANGUAGE_CODE))
+    return json_response(outcome(facts, as_of, granted, request.LANGUAGE_CODE))
+
+
+def outcome(facts: Facts, as_of, granted: bool | None, lang: str) -> dict:
+    """The §4 JSON of the facts on `as_of`: the API's answer (also the short path's, fastpath.py)."""
+    return serialize.evaluation(evaluate(facts, as_of, already_granted=granted), lang)
 
 
 def entry_dict(entry: catalogue.Entry, as_of) -> dict:

@@ -39,7 +39,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 from rest_framework import exceptions
 
-from eligibility.api import EligibilityAnonThrottle, eligibility_answer
+from eligibility.api import EligibilityAnonThrottle, eligibility_answer, outcome
 from haidong_policy import logs
 from haidong_policy.middleware import PERMISSIONS_POLICY, REQUEST_ID, api_language, log_request, request_id_from
 from kernel.clients import client_address
@@ -47,8 +47,6 @@ from kernel.errors import DomainError
 from kernel.http import json_body
 from kernel.limits import body_limit
 from kernel.problems import exception_handler
-from measures import serialize
-from measures.engine import evaluate
 from measures.facts import FactsError, parse_facts
 from measures.version import RULES_VERSION
 
@@ -99,7 +97,7 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-# Set by `lean_answer` when it leaves a request to the middleware chain after counting it: None when
+# Set by `LeanAnswer` when it leaves a request to the middleware chain after counting it: None when
 # the throttle let it through, else the seconds to wait. WSGI servers put client headers under
 # HTTP_*, so no client can set it.
 THROTTLE_DECIDED = "haidong.eligibility.throttle"
@@ -227,8 +225,7 @@ class LeanAnswer:
             facts = parse_facts(json_body(raw))
         except (DomainError, FactsError):
             return None  # the chain reads the body again and says what is wrong
-        result = evaluate(facts, facts.as_of or timezone.localdate(), already_granted=None)
-        body = orjson.dumps(serialize.evaluation(result, lang))
+        body = orjson.dumps(outcome(facts, facts.as_of or timezone.localdate(), None, lang))
         headers = [
             ("Content-Type", "application/json"), ("X-Rules-Version", RULES_VERSION),
             ("Allow", "POST, OPTIONS"), ("Vary", "Cookie"), ("Content-Length", str(len(body))),
